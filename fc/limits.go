@@ -1,0 +1,122 @@
+package fc
+
+import (
+	"fmt"
+	"hash/crc64"
+	"regexp"
+	"slices"
+	"strconv"
+)
+
+// Limits of Function Compute, the one source of truth for the manifest
+// schema, the packager and localfc's request validation.
+const (
+	MaxZipSize                 = 50 << 20 // inline code, bytes of zip
+	MinMemorySize              = 128
+	MaxMemorySize              = 3072
+	MemorySizeStep             = 64
+	DefaultMemorySize          = 128
+	MinTimeout                 = 1
+	MaxTimeout                 = 300
+	DefaultTimeout             = 3
+	MinInitializationTimeout   = 1
+	MaxInitializationTimeout   = 300
+	MinInstanceConcurrency     = 1
+	MaxInstanceConcurrency     = 100
+	MaxServiceNameLength       = 128
+	MaxFunctionNameLength      = 64
+	MaxTriggerNameLength       = 128
+	MaxAliasNameLength         = 128
+	DefaultListLimit           = 20
+	MaxListLimit               = 100
+	MaxRequestSkewMinutes      = 15
+	MaxDescriptionLength       = 256
+	MaxAdditionalVersionWeight = 1.0
+)
+
+// NamePattern is the shape of service, function, trigger and alias names.
+const NamePattern = `^[A-Za-z_][A-Za-z0-9_-]*$`
+
+var nameRE = regexp.MustCompile(NamePattern)
+
+// Runtimes are the runtime identifiers Function Compute accepts.
+var Runtimes = []string{
+	"nodejs6", "nodejs8", "nodejs10", "nodejs12", "nodejs14",
+	"python2.7", "python3", "python3.9",
+	"java8", "java11", "php7.2", "dotnetcore2.1", "custom",
+}
+
+// TriggerTypes are the trigger types Function Compute accepts.
+var TriggerTypes = []string{"oss", "log", "timer", "http", "tablestore", "cdn_events", "mns_topic", "rds"}
+
+// HTTPMethods are the methods an http trigger may list.
+var HTTPMethods = []string{"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"}
+
+// ValidateName checks a resource name; kind is "service", "function",
+// "trigger" or "alias" and picks the length limit.
+func ValidateName(kind, name string) error {
+	maxLen := map[string]int{
+		"service": MaxServiceNameLength, "function": MaxFunctionNameLength,
+		"trigger": MaxTriggerNameLength, "alias": MaxAliasNameLength,
+	}[kind]
+	switch {
+	case name == "":
+		return fmt.Errorf("%s name is empty", kind)
+	case maxLen > 0 && len(name) > maxLen:
+		return fmt.Errorf("%s name %q is %d characters long, at most %d are allowed", kind, name, len(name), maxLen)
+	case !nameRE.MatchString(name):
+		return fmt.Errorf("%s name %q must start with a letter or _ and contain only letters, digits, _ and -", kind, name)
+	case kind == "alias" && name == QualifierLatest:
+		return fmt.Errorf("alias name %q is reserved", name)
+	}
+	return nil
+}
+
+// ValidateMemorySize checks memorySize in MB.
+func ValidateMemorySize(mb int64) error {
+	if mb < MinMemorySize || mb > MaxMemorySize || mb%MemorySizeStep != 0 {
+		return fmt.Errorf("memorySize %d is invalid: it must be a multiple of %d between %d and %d", mb, MemorySizeStep, MinMemorySize, MaxMemorySize)
+	}
+	return nil
+}
+
+// ValidateTimeout checks a function timeout in seconds.
+func ValidateTimeout(s int64) error {
+	if s < MinTimeout || s > MaxTimeout {
+		return fmt.Errorf("timeout %d is invalid: it must be between %d and %d seconds", s, MinTimeout, MaxTimeout)
+	}
+	return nil
+}
+
+// ValidateRuntime checks a runtime identifier.
+func ValidateRuntime(r string) error {
+	if !slices.Contains(Runtimes, r) {
+		return fmt.Errorf("runtime %q is not supported; use one of %v", r, Runtimes)
+	}
+	return nil
+}
+
+// ValidateTriggerType checks a trigger type.
+func ValidateTriggerType(t string) error {
+	if !slices.Contains(TriggerTypes, t) {
+		return fmt.Errorf("trigger type %q is not supported; use one of %v", t, TriggerTypes)
+	}
+	return nil
+}
+
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// CodeChecksum is the codeChecksum of a zip: CRC-64/XZ (ECMA-182 polynomial,
+// as OSS computes it) of the raw bytes, as an unsigned decimal string.
+func CodeChecksum(zip []byte) string {
+	return strconv.FormatUint(crc64.Checksum(zip, crcTable), 10)
+}
+
+// NewChecksumHash returns a running CodeChecksum for streamed bytes; format
+// its Sum64 with strconv.FormatUint(h.Sum64(), 10).
+func NewChecksumHash() interface {
+	Write([]byte) (int, error)
+	Sum64() uint64
+} {
+	return crc64.New(crcTable)
+}

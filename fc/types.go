@@ -1,0 +1,258 @@
+package fc
+
+import "encoding/json"
+
+// The types below mirror the Definitions of the 2016-08-15 specification.
+// Response types carry every field without omitempty, because some clients
+// crash on sparse bodies (wire-protocol.md, "Responses"). Input types use
+// pointers so that an absent or null field means "leave unchanged".
+
+// LogConfig says where Function Compute pushes execution logs.
+type LogConfig struct {
+	Project  string `json:"project"`
+	Logstore string `json:"logstore"`
+}
+
+// VPCConfig attaches a service to a VPC.
+type VPCConfig struct {
+	VPCID           string   `json:"vpcId"`
+	VSwitchIDs      []string `json:"vSwitchIds"`
+	SecurityGroupID string   `json:"securityGroupId"`
+}
+
+// MountPoint is one NAS mount of a service.
+type MountPoint struct {
+	ServerAddr string `json:"serverAddr"`
+	MountDir   string `json:"mountDir"`
+}
+
+// NASConfig mounts NAS file systems into a service's functions.
+type NASConfig struct {
+	UserID      int          `json:"userId"`
+	GroupID     int          `json:"groupId"`
+	MountPoints []MountPoint `json:"mountPoints"`
+}
+
+// ServiceInput is the body of CreateService (ServiceName required) and
+// UpdateService (ServiceName ignored).
+type ServiceInput struct {
+	ServiceName    string     `json:"serviceName,omitempty"`
+	Description    *string    `json:"description,omitempty"`
+	Role           *string    `json:"role,omitempty"`
+	InternetAccess *bool      `json:"internetAccess,omitempty"`
+	LogConfig      *LogConfig `json:"logConfig,omitempty"`
+	VPCConfig      *VPCConfig `json:"vpcConfig,omitempty"`
+	NASConfig      *NASConfig `json:"nasConfig,omitempty"`
+}
+
+// Service is a ServiceResponse.
+type Service struct {
+	ServiceName      string    `json:"serviceName"`
+	ServiceID        string    `json:"serviceId"`
+	Description      string    `json:"description"`
+	Role             string    `json:"role"`
+	InternetAccess   bool      `json:"internetAccess"`
+	LogConfig        LogConfig `json:"logConfig"`
+	VPCConfig        VPCConfig `json:"vpcConfig"`
+	NASConfig        NASConfig `json:"nasConfig"`
+	CreatedTime      string    `json:"createdTime"`
+	LastModifiedTime string    `json:"lastModifiedTime"`
+	// ETag is carried by the ETag response header, not the body.
+	ETag string `json:"-"`
+}
+
+// Code is a function's code: either an inline base64 zip or an OSS object.
+type Code struct {
+	ZipFile       string `json:"zipFile,omitempty"`
+	OSSBucketName string `json:"ossBucketName,omitempty"`
+	OSSObjectName string `json:"ossObjectName,omitempty"`
+}
+
+// FunctionInput is the body of CreateFunction (FunctionName, Runtime,
+// Handler and Code required) and UpdateFunction (all optional).
+type FunctionInput struct {
+	FunctionName          string            `json:"functionName,omitempty"`
+	Description           *string           `json:"description,omitempty"`
+	Runtime               *string           `json:"runtime,omitempty"`
+	Handler               *string           `json:"handler,omitempty"`
+	MemorySize            *int32            `json:"memorySize,omitempty"`
+	Timeout               *int32            `json:"timeout,omitempty"`
+	Initializer           *string           `json:"initializer,omitempty"`
+	InitializationTimeout *int32            `json:"initializationTimeout,omitempty"`
+	InstanceConcurrency   *int32            `json:"instanceConcurrency,omitempty"`
+	EnvironmentVariables  map[string]string `json:"environmentVariables,omitempty"`
+	Code                  *Code             `json:"code,omitempty"`
+}
+
+// Function is a FunctionResponse.
+type Function struct {
+	FunctionID            string            `json:"functionId"`
+	FunctionName          string            `json:"functionName"`
+	Description           string            `json:"description"`
+	Runtime               string            `json:"runtime"`
+	Handler               string            `json:"handler"`
+	MemorySize            int32             `json:"memorySize"`
+	Timeout               int32             `json:"timeout"`
+	Initializer           string            `json:"initializer"`
+	InitializationTimeout int32             `json:"initializationTimeout"`
+	InstanceConcurrency   int32             `json:"instanceConcurrency"`
+	EnvironmentVariables  map[string]string `json:"environmentVariables"`
+	CodeChecksum          string            `json:"codeChecksum"`
+	CodeSize              int64             `json:"codeSize"`
+	CreatedTime           string            `json:"createdTime"`
+	LastModifiedTime      string            `json:"lastModifiedTime"`
+	ETag                  string            `json:"-"`
+}
+
+// FunctionCode is a FunctionCodeResponse.
+type FunctionCode struct {
+	URL      string `json:"url"`
+	Checksum string `json:"checksum"`
+}
+
+// TriggerInput is the body of CreateTrigger (TriggerName, TriggerType and
+// TriggerConfig required) and UpdateTrigger (TriggerName and TriggerType
+// ignored).
+type TriggerInput struct {
+	TriggerName    string          `json:"triggerName,omitempty"`
+	TriggerType    string          `json:"triggerType,omitempty"`
+	SourceARN      *string         `json:"sourceArn,omitempty"`
+	InvocationRole *string         `json:"invocationRole,omitempty"`
+	Qualifier      *string         `json:"qualifier,omitempty"`
+	TriggerConfig  json.RawMessage `json:"triggerConfig,omitempty"`
+}
+
+// Trigger is a TriggerResponse.
+type Trigger struct {
+	TriggerName      string          `json:"triggerName"`
+	TriggerType      string          `json:"triggerType"`
+	SourceARN        string          `json:"sourceArn"`
+	InvocationRole   string          `json:"invocationRole"`
+	Qualifier        string          `json:"qualifier"`
+	TriggerConfig    json.RawMessage `json:"triggerConfig"`
+	CreatedTime      string          `json:"createdTime"`
+	LastModifiedTime string          `json:"lastModifiedTime"`
+	ETag             string          `json:"-"`
+}
+
+// TimerTriggerConfig is the triggerConfig of a timer trigger.
+type TimerTriggerConfig struct {
+	CronExpression string `json:"cronExpression"`
+	Enable         bool   `json:"enable"`
+	Payload        string `json:"payload,omitempty"`
+}
+
+// HTTPTriggerConfig is the triggerConfig of an http trigger.
+type HTTPTriggerConfig struct {
+	AuthType string   `json:"authType"`
+	Methods  []string `json:"methods"`
+}
+
+// PublishVersionInput is the body of PublishVersion.
+type PublishVersionInput struct {
+	Description string `json:"description,omitempty"`
+}
+
+// Version is a VersionResponse.
+type Version struct {
+	VersionID        string `json:"versionId"`
+	Description      string `json:"description"`
+	CreatedTime      string `json:"createdTime"`
+	LastModifiedTime string `json:"lastModifiedTime"`
+	ETag             string `json:"-"`
+}
+
+// AliasInput is the body of CreateAlias (AliasName and VersionID required)
+// and UpdateAlias. A nil AdditionalVersionWeight leaves it unchanged; an
+// empty map clears it.
+type AliasInput struct {
+	AliasName               string             `json:"aliasName,omitempty"`
+	VersionID               *string            `json:"versionId,omitempty"`
+	Description             *string            `json:"description,omitempty"`
+	AdditionalVersionWeight map[string]float64 `json:"additionalVersionWeight,omitempty"`
+}
+
+// Alias is an AliasResponse.
+type Alias struct {
+	AliasName               string             `json:"aliasName"`
+	VersionID               string             `json:"versionId"`
+	Description             string             `json:"description"`
+	AdditionalVersionWeight map[string]float64 `json:"additionalVersionWeight"`
+	CreatedTime             string             `json:"createdTime"`
+	LastModifiedTime        string             `json:"lastModifiedTime"`
+	ETag                    string             `json:"-"`
+}
+
+// ListOptions are the query parameters of ListServices, ListFunctions,
+// ListTriggers and ListAliases.
+type ListOptions struct {
+	Limit     int
+	NextToken string
+	Prefix    string
+	StartKey  string
+}
+
+// Version list directions.
+const (
+	DirectionBackward = "BACKWARD"
+	DirectionForward  = "FORWARD"
+)
+
+// ListVersionsOptions are the query parameters of ListVersions.
+type ListVersionsOptions struct {
+	Limit     int
+	NextToken string
+	StartKey  string
+	Direction string
+}
+
+// ListServicesOutput is the body of a ListServices response.
+type ListServicesOutput struct {
+	Services  []Service `json:"services"`
+	NextToken string    `json:"nextToken,omitempty"`
+}
+
+// ListFunctionsOutput is the body of a ListFunctions response.
+type ListFunctionsOutput struct {
+	Functions []Function `json:"functions"`
+	NextToken string     `json:"nextToken,omitempty"`
+}
+
+// ListTriggersOutput is the body of a ListTriggers response.
+type ListTriggersOutput struct {
+	Triggers  []Trigger `json:"triggers"`
+	NextToken string    `json:"nextToken,omitempty"`
+}
+
+// ListVersionsOutput is the body of a ListVersions response.
+type ListVersionsOutput struct {
+	Versions  []Version `json:"versions"`
+	NextToken string    `json:"nextToken,omitempty"`
+	Direction string    `json:"direction"`
+}
+
+// ListAliasesOutput is the body of a ListAliases response.
+type ListAliasesOutput struct {
+	Aliases   []Alias `json:"aliases"`
+	NextToken string  `json:"nextToken,omitempty"`
+}
+
+// Invocation types and log types of InvokeFunction.
+const (
+	InvocationSync  = "Sync"
+	InvocationAsync = "Async"
+	LogTypeTail     = "Tail"
+	LogTypeNone     = "None"
+)
+
+// Error types of a failed invocation (x-fc-error-type).
+const (
+	HandledInvocationError   = "HandledInvocationError"
+	UnhandledInvocationError = "UnhandledInvocationError"
+)
+
+// Qualifier names the newest, unpublished configuration.
+const QualifierLatest = "LATEST"
+
+// TimeFormat is how timestamps are written: 2016-08-15T15:00:00.000+0000.
+const TimeFormat = "2006-01-02T15:04:05.000-0700"
