@@ -1,0 +1,15 @@
+// Package manifest loads fcdeploy.yaml into the Project model: the desired
+// state of services, functions, triggers and aliases, with every value's
+// position kept for error messages.
+//
+// It owns the YAML decoding (bounded against huge documents and alias
+// bombs), `${vars.*}`/`${env.*}` interpolation, environment selection,
+// defaults, marking of sensitive environment variables, and the checks that
+// need the interpolated values (limits from package fc, code paths, alias
+// references, cron expressions). Every problem is reported at once as a
+// Diagnostic with file:line:col.
+//
+// It must not print, import cobra, talk to the network or read code
+// directories beyond checking that they exist: packaging is the
+// packager's job, and the JSON Schema lives in package schema.
+package manifest

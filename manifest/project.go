@@ -1,0 +1,256 @@
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+)
+
+// DefaultFile is the manifest's file name inside a project directory.
+const DefaultFile = "fcdeploy.yaml"
+
+// Default names of the environment variables holding credentials
+// (design.md: credentials never come from the manifest itself).
+const (
+	DefaultAccessKeyIDEnv     = "ALIBABA_CLOUD_ACCESS_KEY_ID"
+	DefaultAccessKeySecretEnv = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+	DefaultSecurityTokenEnv   = "ALIBABA_CLOUD_SECURITY_TOKEN"
+)
+
+// AliasVersionLatest in Alias.Version means "the version this deployment
+// publishes (or the newest one if nothing changed)".
+const AliasVersionLatest = "latest"
+
+// Pos is where a value was written in the manifest; Line and Col are 1-based.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Project is the desired state described by one fcdeploy.yaml, after
+// interpolation and with defaults applied.
+type Project struct {
+	Name string
+	// Dir is the absolute directory of the manifest; code paths are
+	// resolved against it. File is the manifest path as given.
+	Dir  string
+	File string
+	// Vars are the top-level vars merged with the selected environment's.
+	Vars         map[string]any
+	Environments map[string]Environment
+	// Env is the environment selected with LoadOptions.Env, nil if none.
+	Env      *Environment
+	Services []Service // sorted by name
+}
+
+// Environment is one entry of `environments:`: where to deploy and which
+// variables differ there.
+type Environment struct {
+	Name        string
+	Endpoint    string // "" means: derive from AccountID and Region
+	AccountID   string
+	Region      string
+	Vars        map[string]any
+	Credentials Credentials
+	Pos         Pos
+}
+
+// Credentials names the environment variables that hold an environment's
+// credentials; the values themselves are never in the manifest.
+type Credentials struct {
+	AccessKeyIDEnv     string
+	AccessKeySecretEnv string
+	SecurityTokenEnv   string
+}
+
+// Service is one entry of `services:`.
+type Service struct {
+	Name           string
+	Description    string
+	Role           string
+	InternetAccess *bool // nil: not set (Function Compute's default applies)
+	LogConfig      *fc.LogConfig
+	VPCConfig      *fc.VPCConfig
+	NASConfig      *fc.NASConfig
+	Functions      []Function // sorted by name
+	// Publish asks for a new version whenever versioned content changed.
+	Publish bool
+	Aliases []Alias // sorted by name
+	Pos     Pos
+}
+
+// CodeKind says where a function's code comes from.
+type CodeKind string
+
+const (
+	CodeDir     CodeKind = "dir" // a directory the packager zips
+	CodeZipFile CodeKind = "zip" // a pre-built .zip or .jar, uploaded as is
+	CodeOSS     CodeKind = "oss" // an object already in OSS
+)
+
+// CodeSource is a function's `code:` value.
+type CodeSource struct {
+	Kind   CodeKind
+	Path   string // absolute, for CodeDir and CodeZipFile
+	Bucket string // for CodeOSS
+	Object string // for CodeOSS
+	Pos    Pos
+}
+
+// Function is one function of a service.
+type Function struct {
+	Name                  string
+	Service               string
+	Runtime               string
+	Handler               string
+	Code                  CodeSource
+	MemorySize            int32 // default fc.DefaultMemorySize
+	Timeout               int32 // default fc.DefaultTimeout
+	Description           string
+	Initializer           string
+	InitializationTimeout int32 // 0: not set
+	InstanceConcurrency   int32 // 0: not set
+	EnvironmentVariables  map[string]string
+	// Sensitive marks environment variable keys whose values must be masked
+	// in every output: values from ${env.*} and keys that look secret.
+	Sensitive map[string]bool
+	Triggers  []Trigger // sorted by name
+	Pos       Pos
+}
+
+// Trigger is one trigger of a function.
+type Trigger struct {
+	Name      string
+	Type      string
+	Qualifier string // "" means LATEST; may name a version id or an alias
+	// Config is the triggerConfig as canonical JSON (object keys sorted).
+	Config         json.RawMessage
+	SourceARN      string
+	InvocationRole string
+	Pos            Pos
+}
+
+// Alias is one alias of a service.
+type Alias struct {
+	Name string
+	// Version is AliasVersionLatest or a version id.
+	Version                 string
+	AdditionalVersionWeight map[string]float64
+	Description             string
+	Pos                     Pos
+}
+
+// Service looks a service up by name.
+func (p *Project) Service(name string) *Service {
+	for i := range p.Services {
+		if p.Services[i].Name == name {
+			return &p.Services[i]
+		}
+	}
+	return nil
+}
+
+// Function looks a function of the service up by name.
+func (s *Service) Function(name string) *Function {
+	for i := range s.Functions {
+		if s.Functions[i].Name == name {
+			return &s.Functions[i]
+		}
+	}
+	return nil
+}
+
+// Alias looks an alias of the service up by name.
+func (s *Service) Alias(name string) *Alias {
+	for i := range s.Aliases {
+		if s.Aliases[i].Name == name {
+			return &s.Aliases[i]
+		}
+	}
+	return nil
+}
+
+// Input is the service as a CreateService/UpdateService body. Every
+// field the manifest owns is set, so that removing a description clears it.
+func (s *Service) Input() fc.ServiceInput {
+	in := fc.ServiceInput{
+		ServiceName:    s.Name,
+		Description:    ptr(s.Description),
+		Role:           ptr(s.Role),
+		InternetAccess: s.InternetAccess,
+		LogConfig:      s.LogConfig,
+		VPCConfig:      s.VPCConfig,
+		NASConfig:      s.NASConfig,
+	}
+	return in
+}
+
+// Input is the function as a CreateFunction/UpdateFunction body without
+// Code: the packager supplies it.
+func (f *Function) Input() fc.FunctionInput {
+	env := make(map[string]string, len(f.EnvironmentVariables))
+	for k, v := range f.EnvironmentVariables {
+		env[k] = v
+	}
+	in := fc.FunctionInput{
+		FunctionName:         f.Name,
+		Description:          ptr(f.Description),
+		Runtime:              ptr(f.Runtime),
+		Handler:              ptr(f.Handler),
+		MemorySize:           ptr(f.MemorySize),
+		Timeout:              ptr(f.Timeout),
+		Initializer:          ptr(f.Initializer),
+		EnvironmentVariables: env,
+	}
+	if f.InitializationTimeout != 0 {
+		in.InitializationTimeout = ptr(f.InitializationTimeout)
+	}
+	if f.InstanceConcurrency != 0 {
+		in.InstanceConcurrency = ptr(f.InstanceConcurrency)
+	}
+	return in
+}
+
+// Input is the trigger as a CreateTrigger/UpdateTrigger body.
+func (t *Trigger) Input() fc.TriggerInput {
+	in := fc.TriggerInput{
+		TriggerName:    t.Name,
+		TriggerType:    t.Type,
+		SourceARN:      ptr(t.SourceARN),
+		InvocationRole: ptr(t.InvocationRole),
+		TriggerConfig:  append(json.RawMessage(nil), t.Config...),
+	}
+	if t.Qualifier != "" {
+		in.Qualifier = ptr(t.Qualifier)
+	}
+	return in
+}
+
+// Input is the alias as a CreateAlias/UpdateAlias body. VersionID is left
+// nil when Version is AliasVersionLatest: only the planner knows which id
+// that is.
+func (a *Alias) Input() fc.AliasInput {
+	in := fc.AliasInput{
+		AliasName:               a.Name,
+		Description:             ptr(a.Description),
+		AdditionalVersionWeight: map[string]float64{},
+	}
+	for k, v := range a.AdditionalVersionWeight {
+		in.AdditionalVersionWeight[k] = v
+	}
+	if a.Version != AliasVersionLatest {
+		in.VersionID = ptr(a.Version)
+	}
+	return in
+}
+
+func ptr[T any](v T) *T { return &v }
