@@ -1,0 +1,20 @@
+// Package planner turns a desired state and the live state of a Function
+// Compute account into a Plan: an ordered list of typed changes with
+// field-level before/after values, the ETags seen at plan time and code
+// checksums, and encodes that Plan as versioned JSON.
+//
+// It owns the Desired model (independent of the manifest: the CLI adapts a
+// manifest into it), the live-state read (ReadLive: bounded parallel reads of
+// the declared services only), the pure Diff, DestroyPlan and the plan file
+// format (WritePlan/ReadPlan).
+//
+// It must not write to an account (the applier does), print, or know about
+// YAML, cobra or how plans are shown (package render does).
+//
+// Secrets: environment variables marked sensitive are written to a plan file
+// only as "sha256:<hex>" hashes. A plan read back from a file therefore
+// carries placeholders; before applying it the caller rebuilds the Desired
+// state from the manifest and its environment and calls Plan.FillSecrets,
+// which checks every hash and puts the real values back. The applier refuses
+// a plan whose secrets are still placeholders.
+package planner

@@ -1,0 +1,218 @@
+package planner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// hashPrefix starts a hashed sensitive value in a plan file.
+const hashPrefix = "sha256:"
+
+// SecretHash is how a sensitive value is written in a plan file.
+func SecretHash(value string) string {
+	sum := sha256.Sum256([]byte(value))
+	return hashPrefix + hex.EncodeToString(sum[:])
+}
+
+// planJSON has Plan's fields without its methods, so that MarshalJSON can
+// encode it without recursing.
+type planJSON Plan
+
+// MarshalJSON encodes the plan in the versioned plan file format, with
+// every sensitive value replaced by its SecretHash.
+func (p *Plan) MarshalJSON() ([]byte, error) {
+	out := planJSON(*p)
+	out.Changes = make([]Change, len(p.Changes))
+	for i, c := range p.Changes {
+		out.Changes[i] = redact(c)
+	}
+	if out.Changes == nil {
+		out.Changes = []Change{}
+	}
+	if out.NotManaged == nil {
+		out.NotManaged = []string{}
+	}
+	return json.Marshal(out)
+}
+
+// redact returns c with its sensitive values hashed (a copy: c's maps and
+// slices are not modified).
+func redact(c Change) Change {
+	if c.redacted {
+		return c // values are hashes already
+	}
+	if c.FunctionInput != nil && len(c.Sensitive) > 0 {
+		in := *c.FunctionInput
+		in.EnvironmentVariables = maps.Clone(in.EnvironmentVariables)
+		for _, k := range c.Sensitive {
+			if v, ok := in.EnvironmentVariables[k]; ok {
+				in.EnvironmentVariables[k] = SecretHash(v)
+			}
+		}
+		c.FunctionInput = &in
+	}
+	if slices.ContainsFunc(c.FieldChanges, func(f FieldChange) bool { return f.Sensitive }) {
+		fcs := slices.Clone(c.FieldChanges)
+		for i := range fcs {
+			if fcs[i].Sensitive {
+				fcs[i].Before = hashValue(fcs[i].Before)
+				fcs[i].After = hashValue(fcs[i].After)
+			}
+		}
+		c.FieldChanges = fcs
+	}
+	return c
+}
+
+func hashValue(v any) any {
+	if v == nil {
+		return nil
+	}
+	if s, ok := v.(string); ok {
+		return SecretHash(s)
+	}
+	b, _ := json.Marshal(v)
+	return SecretHash(string(b))
+}
+
+// WritePlan writes p as an indented plan file.
+func WritePlan(w io.Writer, p *Plan) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("plan: encode: %w", err)
+	}
+	b = append(b, '\n')
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("plan: write: %w", err)
+	}
+	return nil
+}
+
+// FormatError says a plan file's format_version is not one this version
+// of fcdeploy reads.
+type FormatError struct {
+	Version string
+}
+
+func (e *FormatError) Error() string {
+	if e.Version == "" {
+		return "plan file: no format_version: this is not an fcdeploy plan file"
+	}
+	return fmt.Sprintf("plan file: format_version %q is not supported (this fcdeploy reads %s.x): make the plan again with this fcdeploy", e.Version, FormatVersion)
+}
+
+// ReadPlan reads a plan file. Its sensitive values are hashes until
+// FillSecrets restores them.
+func ReadPlan(r io.Reader) (*Plan, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("plan file: read: %w", err)
+	}
+	var head struct {
+		FormatVersion string `json:"format_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("plan file: not valid JSON: %w", err)
+	}
+	major, _, _ := strings.Cut(head.FormatVersion, ".")
+	if major != FormatVersion {
+		return nil, &FormatError{Version: head.FormatVersion}
+	}
+	var p planJSON
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("plan file: %w", err)
+	}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		c.redacted = len(c.Sensitive) > 0 ||
+			slices.ContainsFunc(c.FieldChanges, func(f FieldChange) bool { return f.Sensitive })
+	}
+	plan := Plan(p)
+	return &plan, nil
+}
+
+// PendingSecrets lists the secrets a plan read from a file still lacks, as
+// "function shop/checkout: DB_PASSWORD".
+func (p *Plan) PendingSecrets() []string {
+	var out []string
+	for _, c := range p.Changes {
+		if !c.redacted || c.FunctionInput == nil {
+			continue
+		}
+		for _, k := range c.Sensitive {
+			if _, ok := c.FunctionInput.EnvironmentVariables[k]; ok {
+				out = append(out, c.Subject()+": "+k)
+			}
+		}
+	}
+	return out
+}
+
+// SecretChangedError says a secret's value differs from the one a saved
+// plan was made with.
+type SecretChangedError struct {
+	Subject, Key string
+}
+
+func (e *SecretChangedError) Error() string {
+	return fmt.Sprintf("%s: the value of secret environment variable %s differs from the one the plan was made with: run plan again", e.Subject, e.Key)
+}
+
+// FillSecrets puts the real values of sensitive environment variables back
+// into a plan read from a file, taking them from d (rebuilt from the
+// manifest and the current environment). Each value must hash to what the
+// plan recorded, else a *SecretChangedError: the plan would not apply what
+// was reviewed.
+func (p *Plan) FillSecrets(d *Desired) error {
+	functions := map[string]*DesiredFunction{}
+	for i := range d.Services {
+		for j := range d.Services[i].Functions {
+			f := &d.Services[i].Functions[j]
+			functions[d.Services[i].Name+"/"+f.Name] = f
+		}
+	}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if !c.redacted {
+			continue
+		}
+		if c.FunctionInput != nil && len(c.Sensitive) > 0 {
+			df := functions[c.Service+"/"+c.Function]
+			if df == nil {
+				return fmt.Errorf("%s: not in the desired state, so its secrets cannot be restored: run plan again", c.Subject())
+			}
+			env := maps.Clone(c.FunctionInput.EnvironmentVariables)
+			for _, k := range c.Sensitive {
+				hashed, ok := env[k]
+				if !ok {
+					continue
+				}
+				v, ok := df.Config.EnvironmentVariables[k]
+				if !ok || SecretHash(v) != hashed {
+					return &SecretChangedError{Subject: c.Subject(), Key: k}
+				}
+				env[k] = v
+			}
+			in := *c.FunctionInput
+			in.EnvironmentVariables = env
+			c.FunctionInput = &in
+			for j := range c.FieldChanges {
+				f := &c.FieldChanges[j]
+				key, isEnv := strings.CutPrefix(f.Path, "environmentVariables.")
+				if f.Sensitive && isEnv && f.After != nil {
+					if v, ok := env[key]; ok {
+						f.After = v
+					}
+				}
+			}
+		}
+		c.redacted = false
+	}
+	return nil
+}

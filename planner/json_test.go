@@ -1,0 +1,129 @@
+package planner
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func secretPlan(t *testing.T) (*Desired, *Plan) {
+	t.Helper()
+	d := shopDesired()
+	live := convergedLive(d)
+	d.Services[0].Functions[0].Config.EnvironmentVariables["DB_PASSWORD"] = "correct horse"
+	p, err := Diff(d, live, diffOptions())
+	require.NoError(t, err)
+	p.Fingerprint = "sha256:abc"
+	return d, p
+}
+
+func TestASensitiveEnvironmentVariableIsOnlyAHashInThePlanFile(t *testing.T) {
+	_, p := secretPlan(t)
+	var buf bytes.Buffer
+	require.NoError(t, WritePlan(&buf, p))
+
+	out := buf.String()
+	assert.NotContains(t, out, "correct horse")
+	assert.NotContains(t, out, "hunter2")
+	assert.Contains(t, out, SecretHash("correct horse"))
+	assert.Contains(t, out, SecretHash("hunter2"))
+	assert.Contains(t, out, `"STAGE": "staging"`, "values that are not secret stay readable")
+	assert.Contains(t, out, `"format_version": "1"`)
+
+	// Encoding must not redact the plan in memory: the applier needs it.
+	assert.Equal(t, "correct horse", p.Change("function.shop/checkout").FunctionInput.EnvironmentVariables["DB_PASSWORD"])
+	assert.Empty(t, p.PendingSecrets())
+}
+
+func TestAPlanFileReadsBackWithItsSecretsPending(t *testing.T) {
+	d, p := secretPlan(t)
+	var buf bytes.Buffer
+	require.NoError(t, WritePlan(&buf, p))
+
+	got, err := ReadPlan(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, p.Target, got.Target)
+	assert.Equal(t, p.Fingerprint, got.Fingerprint)
+	assert.Equal(t, p.CreatedAt, got.CreatedAt)
+	assert.Equal(t, addresses(p), addresses(got))
+	fn := got.Change("function.shop/checkout")
+	assert.Equal(t, "etag-function-checkout", fn.ETag)
+	assert.Equal(t, []string{"function shop/checkout: DB_PASSWORD"}, got.PendingSecrets())
+
+	require.NoError(t, got.FillSecrets(d))
+	assert.Empty(t, got.PendingSecrets())
+	fn = got.Change("function.shop/checkout")
+	assert.Equal(t, "correct horse", fn.FunctionInput.EnvironmentVariables["DB_PASSWORD"])
+	assert.Equal(t, "staging", fn.FunctionInput.EnvironmentVariables["STAGE"])
+
+	// Written again, the secret is hashed again.
+	buf.Reset()
+	require.NoError(t, WritePlan(&buf, got))
+	assert.NotContains(t, buf.String(), "correct horse")
+}
+
+func TestFillSecretsRefusesASecretThatChangedSinceThePlan(t *testing.T) {
+	d, p := secretPlan(t)
+	var buf bytes.Buffer
+	require.NoError(t, WritePlan(&buf, p))
+	got, err := ReadPlan(&buf)
+	require.NoError(t, err)
+
+	d.Services[0].Functions[0].Config.EnvironmentVariables["DB_PASSWORD"] = "rotated"
+	err = got.FillSecrets(d)
+	var changed *SecretChangedError
+	require.ErrorAs(t, err, &changed)
+	assert.Equal(t, "function shop/checkout", changed.Subject)
+	assert.Equal(t, "DB_PASSWORD", changed.Key)
+	assert.NotContains(t, err.Error(), "rotated")
+	assert.NotEmpty(t, got.PendingSecrets(), "nothing was filled")
+}
+
+func TestReadPlanChecksTheFormatVersion(t *testing.T) {
+	cases := []struct {
+		name, file string
+		wantErr    string
+	}{
+		{"a minor version of the same major is read", `{"format_version":"1.3","changes":[]}`, ""},
+		{"an unknown major version is refused", `{"format_version":"2","changes":[]}`, `format_version "2" is not supported (this fcdeploy reads 1.x)`},
+		{"a file without a version is refused", `{"changes":[]}`, "not an fcdeploy plan file"},
+		{"a file that is not JSON is refused", `plan: yes`, "not valid JSON"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ReadPlan(strings.NewReader(tc.file))
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				assert.NotNil(t, p)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantErr)
+		})
+	}
+	_, err := ReadPlan(strings.NewReader(`{"format_version":"9"}`))
+	var fe *FormatError
+	assert.True(t, errors.As(err, &fe))
+}
+
+func TestThePlanJSONUsesStableFieldNames(t *testing.T) {
+	d := shopDesired()
+	p, err := Diff(d, absentLive(d), diffOptions())
+	require.NoError(t, err)
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, k := range []string{"format_version", "project", "target", "changes", "no_ops", "not_managed", "fingerprint", "created_at"} {
+		assert.Contains(t, m, k)
+	}
+	first := m["changes"].([]any)[0].(map[string]any)
+	assert.Equal(t, "service.shop", first["address"])
+	assert.Equal(t, "create", first["action"])
+	assert.Equal(t, "service", first["kind"])
+}

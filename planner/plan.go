@@ -1,0 +1,224 @@
+package planner
+
+import (
+	"time"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+)
+
+// FormatVersion is the version of the plan file format written by this
+// package. Readers accept any 1.x.
+const FormatVersion = "1"
+
+// Action is what a plan does to one resource. Its values are stable strings
+// used in the plan file.
+type Action string
+
+// Plan-time actions.
+const (
+	ActionCreate Action = "create"
+	ActionUpdate Action = "update"
+	ActionDelete Action = "delete"
+	// ActionReplace deletes and re-creates a resource whose changed field
+	// cannot be updated in place (a trigger's type).
+	ActionReplace Action = "replace"
+	// ActionPublish publishes a new version of a service.
+	ActionPublish Action = "publish"
+	ActionNoOp    Action = "no-op"
+)
+
+// Kind is the type of resource a change is about.
+type Kind string
+
+// Resource kinds.
+const (
+	KindService  Kind = "service"
+	KindFunction Kind = "function"
+	KindTrigger  Kind = "trigger"
+	KindVersion  Kind = "version"
+	KindAlias    Kind = "alias"
+)
+
+// Target names the account a plan was made for.
+type Target struct {
+	Endpoint  string `json:"endpoint"`
+	AccountID string `json:"account_id"`
+	Region    string `json:"region"`
+	Env       string `json:"env,omitempty"`
+}
+
+// Plan is an ordered list of changes: applying them in order (or in
+// parallel where DependsOn allows) brings the live state to the desired one.
+type Plan struct {
+	FormatVersion string    `json:"format_version"`
+	Project       string    `json:"project"`
+	Target        Target    `json:"target"`
+	Changes       []Change  `json:"changes"`
+	NoOps         int       `json:"no_ops"`
+	NotManaged    []string  `json:"not_managed"`
+	Fingerprint   string    `json:"fingerprint"`
+	CreatedAt     time.Time `json:"created_at"`
+	// Prune records whether the plan deletes resources absent from the
+	// desired state (otherwise they are listed in NotManaged).
+	Prune bool `json:"prune"`
+}
+
+// Change is one step of a plan.
+type Change struct {
+	Address  string `json:"address"`
+	Kind     Kind   `json:"kind"`
+	Action   Action `json:"action"`
+	Service  string `json:"service"`
+	Function string `json:"function,omitempty"`
+	// Name is the trigger, alias or version id the change is about.
+	Name         string        `json:"name,omitempty"`
+	FieldChanges []FieldChange `json:"field_changes,omitempty"`
+	// ETag is the resource's ETag seen at plan time, sent as If-Match by
+	// updates and deletes. For a publish it is the service's ETag.
+	ETag      string      `json:"etag,omitempty"`
+	Code      *CodeChange `json:"code,omitempty"`
+	DependsOn []string    `json:"depends_on,omitempty"`
+
+	// The full input to send. Function inputs carry no code: the applier
+	// adds it when Code.Upload is set.
+	ServiceInput  *fc.ServiceInput  `json:"service_input,omitempty"`
+	FunctionInput *fc.FunctionInput `json:"function_input,omitempty"`
+	TriggerInput  *fc.TriggerInput  `json:"trigger_input,omitempty"`
+	AliasInput    *fc.AliasInput    `json:"alias_input,omitempty"`
+	// AliasToPublished says the alias must point at the version this
+	// apply publishes (AliasInput.VersionID is then nil until apply time).
+	AliasToPublished bool `json:"alias_to_published,omitempty"`
+	// VersionDescription is the description of the version a publish
+	// change creates.
+	VersionDescription string `json:"version_description,omitempty"`
+	// Reason says why a publish is planned, for humans.
+	Reason string `json:"reason,omitempty"`
+	// Sensitive lists the environment variable keys of FunctionInput whose
+	// values are secret.
+	Sensitive []string `json:"sensitive,omitempty"`
+
+	// redacted is set on changes read from a plan file whose sensitive
+	// values are hashes, until FillSecrets restores them.
+	redacted bool
+}
+
+// FieldChange is one field's value before and after the change. Values are
+// plain JSON-like values (strings, numbers, bools, maps, slices, nil).
+type FieldChange struct {
+	Path   string `json:"path"`
+	Before any    `json:"before"`
+	After  any    `json:"after"`
+	// AfterUnknown says After is only known at apply time (an alias moving
+	// to the version this apply publishes).
+	AfterUnknown bool `json:"after_unknown,omitempty"`
+	Sensitive    bool `json:"sensitive,omitempty"`
+}
+
+// CodeChange describes a function's code in a change.
+type CodeChange struct {
+	// Upload is set when the apply sends code; otherwise the live code is
+	// kept as it is.
+	Upload bool   `json:"upload"`
+	Before string `json:"before_checksum,omitempty"`
+	After  string `json:"after_checksum,omitempty"`
+	Size   int64  `json:"size,omitempty"`
+	Source string `json:"source,omitempty"`
+	// OSS code is referenced, not uploaded by the applier.
+	OSSBucket string `json:"oss_bucket,omitempty"`
+	OSSObject string `json:"oss_object,omitempty"`
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
+
+// Summary counts a plan's changes per action.
+type Summary struct {
+	Create, Update, Delete, Replace, Publish, NoOp int
+}
+
+// Summary counts the plan's changes per action.
+func (p *Plan) Summary() Summary {
+	s := Summary{NoOp: p.NoOps}
+	for _, c := range p.Changes {
+		switch c.Action {
+		case ActionCreate:
+			s.Create++
+		case ActionUpdate:
+			s.Update++
+		case ActionDelete:
+			s.Delete++
+		case ActionReplace:
+			s.Replace++
+		case ActionPublish:
+			s.Publish++
+		}
+	}
+	return s
+}
+
+// Deletions lists the addresses of the changes that delete (or replace) a
+// resource, for loud warnings.
+func (p *Plan) Deletions() []string {
+	var out []string
+	for _, c := range p.Changes {
+		if c.Action == ActionDelete || c.Action == ActionReplace {
+			out = append(out, c.Address)
+		}
+	}
+	return out
+}
+
+// Change returns the change with the given address, or nil.
+func (p *Plan) Change(address string) *Change {
+	for i := range p.Changes {
+		if p.Changes[i].Address == address {
+			return &p.Changes[i]
+		}
+	}
+	return nil
+}
+
+// Addresses of resources.
+
+// ServiceAddress is "service.NAME".
+func ServiceAddress(service string) string { return "service." + service }
+
+// FunctionAddress is "function.SERVICE/FUNCTION".
+func FunctionAddress(service, function string) string {
+	return "function." + service + "/" + function
+}
+
+// TriggerAddress is "trigger.SERVICE/FUNCTION/TRIGGER".
+func TriggerAddress(service, function, trigger string) string {
+	return "trigger." + service + "/" + function + "/" + trigger
+}
+
+// PublishAddress is "version.SERVICE": the version a plan publishes.
+func PublishAddress(service string) string { return "version." + service }
+
+// VersionAddress is "version.SERVICE/ID": an existing version.
+func VersionAddress(service, id string) string { return "version." + service + "/" + id }
+
+// AliasAddress is "alias.SERVICE/ALIAS".
+func AliasAddress(service, alias string) string { return "alias." + service + "/" + alias }
+
+// Subject is how errors and messages name the resource of a change:
+// "function shop/checkout".
+func (c *Change) Subject() string {
+	switch c.Kind {
+	case KindService:
+		return "service " + c.Service
+	case KindFunction:
+		return "function " + c.Service + "/" + c.Function
+	case KindTrigger:
+		return "trigger " + c.Service + "/" + c.Function + "/" + c.Name
+	case KindAlias:
+		return "alias " + c.Service + "/" + c.Name
+	case KindVersion:
+		if c.Name != "" {
+			return "version " + c.Service + "/" + c.Name
+		}
+		return "version of service " + c.Service
+	}
+	return c.Address
+}
