@@ -1,0 +1,3 @@
+# The function Funcraft deploys in the compatibility test: returns the event unchanged.
+def handler(event, context):
+    return event
