@@ -66,7 +66,7 @@ func LoadDiagnostics(name string, data []byte, opt LoadOptions) (*Project, []Dia
 	if doc.Root == nil {
 		return nil, SortDiagnostics(diags)
 	}
-	l := &loader{file: name, dir: dir, opt: opt, diags: diags, fromEnv: map[*yaml.Node]bool{}}
+	l := &loader{file: name, dir: dir, opt: opt, diags: diags, fromEnv: map[*yaml.Node]bool{}, origin: map[*yaml.Node]string{}}
 	p := l.project(doc.Root)
 	if len(l.diags) > 0 {
 		return nil, SortDiagnostics(l.diags)
@@ -101,6 +101,17 @@ type loader struct {
 	opt     LoadOptions
 	diags   []Diagnostic
 	fromEnv map[*yaml.Node]bool
+	// origin keeps the text as written of every interpolated scalar, so a
+	// bad value can say which reference it came from.
+	origin map[*yaml.Node]string
+}
+
+// from is " (from ${vars.x})" for an interpolated node, else "".
+func (l *loader) from(n *yaml.Node) string {
+	if o, ok := l.origin[n]; ok {
+		return " (from " + truncate(o, 60) + ")"
+	}
+	return ""
 }
 
 func (l *loader) errorf(n *yaml.Node, path, format string, args ...any) {
@@ -238,7 +249,7 @@ func (o *object) integer(name string, def int64, check func(int64) string) int64
 	}
 	p := join(o.path, name)
 	if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") {
-		o.l.errorf(v, p, "must be a whole number, not %s", describe(v))
+		o.l.errorf(v, p, "must be a whole number, not %s%s", describe(v), o.l.from(v))
 		return def
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(v.Value, "_", ""), 64)
@@ -252,7 +263,7 @@ func (o *object) integer(name string, def int64, check func(int64) string) int64
 	}
 	if check != nil {
 		if msg := check(i); msg != "" {
-			o.l.errorf(v, p, "%s", msg)
+			o.l.errorf(v, p, "%s%s", msg, o.l.from(v))
 			return def
 		}
 	}
@@ -399,6 +410,7 @@ func (l *loader) interpolate(n *yaml.Node, path string, r *resolver, skip string
 			n.Tag, n.Value = "!!null", "" // keep later checks from piling on
 			return
 		}
+		l.origin[n] = n.Value
 		n.Value, n.Tag = x.value, x.tag
 		if x.fromEnv {
 			l.fromEnv[n] = true
@@ -585,7 +597,7 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 			if s := DidYouMean(f.Runtime, fc.Runtimes); s != "" {
 				msg = fmt.Sprintf("%q is not a supported runtime; did you mean %q? Supported: %s", f.Runtime, s, strings.Join(fc.Runtimes, ", "))
 			}
-			l.errorf(o.vals["runtime"], path+".runtime", "%s", msg)
+			l.errorf(o.vals["runtime"], path+".runtime", "%s%s", msg, l.from(o.vals["runtime"]))
 		}
 	}
 	if o.has("handler") {
@@ -648,7 +660,7 @@ func secondsCheck(lo, hi int64) func(int64) string {
 var handlerRE = regexp.MustCompile(`^[^.\s][^\s]*\.[A-Za-z_$][A-Za-z0-9_$]*$`)
 
 func (l *loader) checkHandler(o *object, field, runtime, value string) {
-	if !strings.HasPrefix(runtime, "python") && !strings.HasPrefix(runtime, "nodejs") {
+	if !slices.Contains(fc.Runtimes, runtime) || (!strings.HasPrefix(runtime, "python") && !strings.HasPrefix(runtime, "nodejs")) {
 		return
 	}
 	if !handlerRE.MatchString(value) {

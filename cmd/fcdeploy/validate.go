@@ -1,13 +1,126 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fcdeploy/fcdeploy/manifest"
+	"github.com/fcdeploy/fcdeploy/schema"
+)
+
+type validateOptions struct {
+	dir    string
+	file   string
+	env    string
+	format string
+}
 
 func newValidateCmd(streams *IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "validate",
-		Short: "(issue #3) not built yet",
+	opts := &validateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate [DIR]",
+		Short: "Check fcdeploy.yaml and report every problem with file:line:col",
+		Long: `Check fcdeploy.yaml in DIR (default: the current directory) against its schema
+and the limits of Function Compute, resolve ${vars.*} and ${env.*}, check that code
+paths exist and that triggers name declared aliases. Every problem is reported at
+once; the exit status is 1 if there is any.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errNotBuilt("fcdeploy validate (issue #3)")
+			if len(args) == 1 {
+				opts.dir = args[0]
+			}
+			return runValidate(streams, opts)
 		},
 	}
+	cmd.Flags().StringVarP(&opts.file, "file", "f", "", "manifest `FILE` (instead of DIR/fcdeploy.yaml)")
+	cmd.Flags().StringVar(&opts.env, "env", "", "environment `NAME` from environments: to validate for")
+	cmd.Flags().StringVar(&opts.format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+type jsonDiagnostic struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+type jsonValidation struct {
+	Valid       bool             `json:"valid"`
+	Diagnostics []jsonDiagnostic `json:"diagnostics"`
+}
+
+func runValidate(streams *IOStreams, opts *validateOptions) error {
+	if opts.format != "text" && opts.format != "json" {
+		return fmt.Errorf("--format %q is not supported; use text or json", opts.format)
+	}
+	path, err := resolveManifestPath(opts.dir, opts.file)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, manifest.MaxDocumentSize+1))
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("manifest %s: %w", path, err)
+	}
+	diags := schema.Validate(path, data, manifest.LoadOptions{Env: opts.env})
+
+	if opts.format == "json" {
+		out := jsonValidation{Valid: len(diags) == 0, Diagnostics: []jsonDiagnostic{}}
+		for _, d := range diags {
+			out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{d.File, d.Line, d.Col, d.Path, d.Message})
+		}
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+		if len(diags) > 0 {
+			return withExitCode(exitError, nil)
+		}
+		return nil
+	}
+
+	if len(diags) > 0 {
+		for _, d := range diags {
+			fmt.Fprintln(streams.ErrOut, d.String())
+		}
+		noun := "errors"
+		if len(diags) == 1 {
+			noun = "error"
+		}
+		fmt.Fprintf(streams.ErrOut, "%d %s in %s\n", len(diags), noun, path)
+		return withExitCode(exitError, nil)
+	}
+	// Load again for the summary; validation already passed.
+	p, err := manifest.LoadBytes(path, data, manifest.LoadOptions{Env: opts.env})
+	if err != nil {
+		return err
+	}
+	var functions, triggers int
+	for _, s := range p.Services {
+		functions += len(s.Functions)
+		for _, fn := range s.Functions {
+			triggers += len(fn.Triggers)
+		}
+	}
+	fmt.Fprintf(streams.Out, "%s is valid: %s, %s, %s\n", path,
+		plural(len(p.Services), "service"), plural(functions, "function"), plural(triggers, "trigger"))
+	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
