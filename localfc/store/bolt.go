@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -214,12 +215,16 @@ func loadJSON(b *bolt.Bucket, k []byte, v any) (found bool, err error) {
 	return true, nil
 }
 
+// putJSON encodes v at key. HTML escaping is off so that trigger configs
+// stay byte for byte what the caller gave (bar insignificant whitespace).
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode %q: %w", k, err)
 	}
-	return b.Put(k, data)
+	return b.Put(k, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 func u64(n uint64) []byte {

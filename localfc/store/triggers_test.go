@@ -40,6 +40,16 @@ func TestTriggersAreStoredAsGivenWithLatestAsTheDefaultQualifier(t *testing.T) {
 	assert.Equal(t, "live", withAlias.Qualifier)
 	assert.JSONEq(t, `{}`, string(withAlias.TriggerConfig), "an absent config reads as an object")
 
+	payload := `{"cronExpression":"@every 1m","enable":true,"payload":"<b>&amp;</b>"}`
+	verbatim, err := s.CreateTrigger(ctx, acct, "shop", "checkout", fc.TriggerInput{
+		TriggerName: "verbatim", TriggerType: "timer", TriggerConfig: []byte(payload),
+	})
+	require.NoError(t, err)
+	got, err = s.GetTrigger(ctx, acct, "shop", "checkout", "verbatim")
+	require.NoError(t, err)
+	assert.Equal(t, payload, string(got.TriggerConfig), "no HTML escaping or reordering")
+	assert.Equal(t, verbatim, got)
+
 	_, err = s.CreateTrigger(ctx, acct, "shop", "checkout", fc.TriggerInput{TriggerName: "web", TriggerType: "http"})
 	requireCode(t, err, fc.CodeTriggerAlreadyExists)
 	_, err = s.CreateTrigger(ctx, acct, "shop", "checkout", fc.TriggerInput{TriggerName: "bad", TriggerType: "http", TriggerConfig: []byte(`[1]`)})

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 )
@@ -284,4 +286,34 @@ func TestQualifiersNameLatestAVersionOrAnAlias(t *testing.T) {
 	requireCode(t, err, fc.CodeAliasNotFound)
 	_, err = s.GetFunctionCode(ctx, acct, "shop", "9", "checkout")
 	requireCode(t, err, fc.CodeVersionNotFound)
+}
+
+func TestPublishingManyVersionsDoesNotCopyTheCode(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	mustService(t, s, "shop")
+	zip := make([]byte, 2<<20)
+	for i := range zip {
+		zip[i] = byte(i * 7)
+	}
+	code := &CodeBlob{Zip: zip, Checksum: fc.CodeChecksum(zip)}
+	_, err := s.CreateFunction(ctx, acct, "shop", fc.FunctionInput{FunctionName: "big"}, code)
+	require.NoError(t, err)
+	for i := range 10 {
+		_, err := s.UpdateFunction(ctx, acct, "shop", "big", fc.FunctionInput{EnvironmentVariables: map[string]string{"I": fmt.Sprint(i)}}, nil, "")
+		require.NoError(t, err)
+		mustPublish(t, s, "shop")
+	}
+
+	var blobBytes, versionBytes int
+	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
+		tx.Bucket([]byte(bucketBlobs)).ForEach(func(_, v []byte) error { blobBytes += len(v); return nil })
+		return readAccount(tx, acct).versions.ForEach(func(_, v []byte) error { versionBytes += len(v); return nil })
+	}))
+	assert.Equal(t, len(zip), blobBytes, "one copy of the zip")
+	assert.Less(t, versionBytes, 64<<10, "versions hold checksums, not zips")
+	got, err := s.GetFunctionCode(ctx, acct, "shop", "3", "big")
+	require.NoError(t, err)
+	assert.Equal(t, *code, got)
 }
