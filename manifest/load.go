@@ -323,9 +323,8 @@ func (l *loader) project(root *yaml.Node) *Project {
 		} else {
 			msg := fmt.Sprintf("unknown environment %q", l.opt.Env)
 			if s := DidYouMean(l.opt.Env, envNames); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			}
-			if len(envNames) == 0 {
+				msg += fmt.Sprintf("; did you mean %q? Known environments: %s", s, strings.Join(envNames, ", "))
+			} else if len(envNames) == 0 {
 				msg += "; this manifest defines no environments"
 			} else {
 				msg += "; known environments: " + strings.Join(envNames, ", ")

@@ -98,25 +98,27 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 // but no column, so the column is that of the line's first character.
 func syntaxDiagnostic(file string, data []byte, err error) Diagnostic {
 	d := Diagnostic{File: file, Message: err.Error()}
+	lines := strings.Split(string(data), "\n")
 	var md *multiDocError
 	if errors.As(err, &md) {
 		d.Line = md.line
 	} else if m := yamlLineRE.FindStringSubmatch(d.Message); m != nil {
 		d.Line, _ = strconv.Atoi(m[1])
 		d.Message = "yaml: " + strings.TrimPrefix(d.Message, m[0])
-	} else if strings.Contains(d.Message, "cannot start any token") {
+	}
+	if strings.Contains(d.Message, "cannot start any token") {
 		// Almost always a tab used for indentation; point at it.
-		for i, l := range strings.Split(string(data), "\n") {
-			if strings.HasPrefix(strings.TrimLeft(l, " "), "\t") {
-				d.Line = i + 1
+		for i, l := range lines {
+			indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+			if t := strings.IndexByte(indent, '\t'); t >= 0 && (d.Line == 0 || d.Line == i+1) {
+				d.Line, d.Col = i+1, t+1
 				d.Message = "yaml: a tab character is used for indentation; YAML allows only spaces"
-				break
+				return d
 			}
 		}
 	}
 	if d.Line > 0 {
 		d.Col = 1
-		lines := strings.Split(string(data), "\n")
 		if d.Line <= len(lines) {
 			d.Col = len(lines[d.Line-1]) - len(strings.TrimLeft(lines[d.Line-1], " \t")) + 1
 		}
@@ -130,6 +132,7 @@ type expander struct {
 	file       string
 	aliasNodes int
 	inAlias    int
+	aliasAt    *yaml.Node // the outermost alias being expanded
 	stopped    bool
 	diags      []Diagnostic
 }
@@ -152,7 +155,7 @@ func (x *expander) copy(n *yaml.Node, depth int) *yaml.Node {
 	if x.inAlias > 0 {
 		x.aliasNodes++
 		if x.aliasNodes > MaxAliasNodes {
-			return x.stop(n, fmt.Sprintf(
+			return x.stop(x.aliasAt, fmt.Sprintf(
 				"YAML aliases expand to more than %d values; the document is refused (an alias bomb?)", MaxAliasNodes))
 		}
 	}
@@ -160,6 +163,9 @@ func (x *expander) copy(n *yaml.Node, depth int) *yaml.Node {
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			return x.stop(n, "yaml: alias without an anchor")
+		}
+		if x.inAlias == 0 {
+			x.aliasAt = n
 		}
 		x.inAlias++
 		c := x.copy(n.Alias, depth)
@@ -175,6 +181,9 @@ func (x *expander) copy(n *yaml.Node, depth int) *yaml.Node {
 	case yaml.SequenceNode:
 		c := &yaml.Node{Kind: n.Kind, Tag: n.Tag, Style: n.Style, Line: n.Line, Column: n.Column}
 		for _, e := range n.Content {
+			if x.stopped {
+				break
+			}
 			c.Content = append(c.Content, x.copy(e, depth+1))
 		}
 		return c
@@ -191,7 +200,7 @@ func (x *expander) mapping(n *yaml.Node, depth int) *yaml.Node {
 	c := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: n.Style, Line: n.Line, Column: n.Column}
 	seen := map[string]*yaml.Node{}
 	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := 0; i+1 < len(n.Content) && !x.stopped; i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
 			merges = append(merges, v)

@@ -1,0 +1,440 @@
+package manifest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+)
+
+// project writes fcdeploy.yaml and a src/ directory with index.py into a
+// temp dir and returns the manifest's path.
+func project(t *testing.T, yaml string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "src"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "src", "index.py"), []byte("def handler(e, c): return e\n"), 0o644))
+	path := filepath.Join(dir, DefaultFile)
+	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
+	return path
+}
+
+func noEnv(string) (string, bool) { return "", false }
+
+func envOf(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// load loads yaml and fails the test on any diagnostic.
+func load(t *testing.T, yaml string, opt LoadOptions) *Project {
+	t.Helper()
+	if opt.LookupEnv == nil {
+		opt.LookupEnv = noEnv
+	}
+	p, err := Load(project(t, yaml), opt)
+	require.NoError(t, err)
+	return p
+}
+
+// diagnostics loads yaml and returns its diagnostics without the file name.
+func diagnostics(t *testing.T, yaml string, opt LoadOptions) []string {
+	t.Helper()
+	if opt.LookupEnv == nil {
+		opt.LookupEnv = noEnv
+	}
+	path := project(t, yaml)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	_, diags := LoadDiagnostics(path, data, opt)
+	out := make([]string, len(diags))
+	for i, d := range diags {
+		d.File = DefaultFile
+		out[i] = d.String()
+	}
+	return out
+}
+
+const minimal = `
+project: demo
+services:
+  svc:
+    functions:
+      fn:
+        runtime: python3
+        handler: index.handler
+        code: ./src
+`
+
+func TestTheShopExampleLoadsWithStagingValues(t *testing.T) {
+	t.Parallel()
+	p, err := Load("../examples/shop/fcdeploy.yaml", LoadOptions{Env: "staging", LookupEnv: noEnv})
+	require.NoError(t, err)
+
+	assert.Equal(t, "shop", p.Name)
+	require.NotNil(t, p.Env)
+	assert.Equal(t, "111111", p.Env.AccountID)
+	assert.Equal(t, DefaultAccessKeyIDEnv, p.Env.Credentials.AccessKeyIDEnv)
+	require.Len(t, p.Services, 2)
+	assert.Equal(t, []string{"notify", "shop"}, []string{p.Services[0].Name, p.Services[1].Name}, "services are sorted by name")
+
+	shop := p.Service("shop")
+	assert.Equal(t, "Shop backend (staging)", shop.Description)
+	assert.True(t, shop.Publish)
+	require.NotNil(t, shop.InternetAccess)
+	assert.True(t, *shop.InternetAccess)
+	assert.Equal(t, AliasVersionLatest, shop.Alias("live").Version)
+
+	api := shop.Function("api")
+	assert.Equal(t, int32(128), api.MemorySize, "the staging var overrides the top-level memory")
+	assert.Equal(t, CodeDir, api.Code.Kind)
+	assert.Equal(t, filepath.Join(p.Dir, "functions", "api"), api.Code.Path)
+	assert.Equal(t, "local-only-password", api.EnvironmentVariables["DB_PASSWORD"])
+	assert.True(t, api.Sensitive["DB_PASSWORD"])
+	assert.False(t, api.Sensitive["STAGE"])
+	assert.JSONEq(t, `{"authType":"anonymous","methods":["GET","POST"]}`, string(api.Triggers[0].Config))
+	assert.Equal(t, "live", api.Triggers[0].Qualifier)
+
+	worker := shop.Function("worker")
+	assert.Equal(t, int32(fc.DefaultMemorySize), worker.MemorySize)
+	assert.Equal(t, int32(60), worker.Timeout)
+	assert.Equal(t, `{"cronExpression":"0 0 2 * * *","enable":true,"payload":"{\"job\": \"reindex\"}"}`, string(worker.Triggers[0].Config), "config is canonical JSON")
+
+	email := p.Service("notify").Function("email")
+	assert.Equal(t, int32(fc.DefaultTimeout), email.Timeout)
+	assert.Equal(t, Pos{File: "../examples/shop/fcdeploy.yaml", Line: 57, Col: 7}, email.Pos)
+}
+
+func TestTheHelloExampleLoadsWithoutAnEnvironment(t *testing.T) {
+	t.Parallel()
+	p, err := Load("../examples/hello/fcdeploy.yaml", LoadOptions{LookupEnv: noEnv})
+	require.NoError(t, err)
+	assert.Nil(t, p.Env)
+	assert.Equal(t, "Hello", p.Service("hello").Function("hello").EnvironmentVariables["GREETING"])
+}
+
+func TestInterpolation(t *testing.T) {
+	t.Parallel()
+	base := `
+project: demo
+vars: {memory: 256, name: web, on: true}
+environments:
+  big: {vars: {memory: 1024}}
+services:
+  svc:
+    description: %s
+    functions:
+      fn:
+        runtime: python3
+        handler: index.handler
+        code: ./src
+        memorySize: %s
+`
+	for _, tc := range []struct {
+		name        string
+		description string
+		memory      string
+		env         map[string]string
+		envName     string
+		wantDesc    string
+		wantMemory  int32
+	}{
+		{"a whole-value var keeps its number type", "x", "${vars.memory}", nil, "", "x", 256},
+		{"an environment's vars override the top-level ones", "x", "${vars.memory}", nil, "big", "x", 1024},
+		{"a var inside a longer string is stringified", "'${vars.name} with ${vars.memory} MB'", "128", nil, "", "web with 256 MB", 128},
+		{"an env value that looks like a number is a number", "x", "${env.MEM}", map[string]string{"MEM": "512"}, "", "x", 512},
+		{"an env default is used when the variable is unset", "x", "${env.MEM:-192}", nil, "", "x", 192},
+		{"the environment wins over the default", "x", "${env.MEM:-192}", map[string]string{"MEM": "640"}, "", "x", 640},
+		{"$${ is a literal ${", "'cost $${vars.memory}'", "128", nil, "", "cost ${vars.memory}", 128},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			yaml := strings.Replace(strings.Replace(base, "%s", tc.description, 1), "%s", tc.memory, 1)
+			p := load(t, yaml, LoadOptions{Env: tc.envName, LookupEnv: envOf(tc.env)})
+			assert.Equal(t, tc.wantDesc, p.Services[0].Description)
+			assert.Equal(t, tc.wantMemory, p.Services[0].Functions[0].MemorySize)
+		})
+	}
+}
+
+func TestVarsMayComeFromTheEnvironmentAndStaySensitive(t *testing.T) {
+	t.Parallel()
+	p := load(t, `
+project: demo
+vars: {token: "${env.API}"}
+services:
+  svc:
+    functions:
+      fn:
+        runtime: python3
+        handler: index.handler
+        code: ./src
+        environmentVariables:
+          UPSTREAM: ${vars.token}
+          PLAIN: hello
+          db_password: hunter2
+          FROM_DEFAULT: ${env.NOT_SET:-public}
+          APIKey: x
+`, LoadOptions{LookupEnv: envOf(map[string]string{"API": "s3cr3t"})})
+	fn := p.Services[0].Functions[0]
+	assert.Equal(t, "s3cr3t", fn.EnvironmentVariables["UPSTREAM"])
+	assert.Equal(t, map[string]bool{"UPSTREAM": true, "db_password": true, "APIKey": true}, fn.Sensitive)
+}
+
+func TestCodeSources(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, code string
+		files      []string
+		kind       CodeKind
+		bucket     string
+		object     string
+	}{
+		{"a directory is packaged", "./src", nil, CodeDir, "", ""},
+		{"a zip file is used as it is", "./build/app.zip", []string{"build/app.zip"}, CodeZipFile, "", ""},
+		{"a jar file is used as it is", "app.JAR", []string{"app.JAR"}, CodeZipFile, "", ""},
+		{"an OSS object passes through", "oss://my-bucket/path/to/code.zip", nil, CodeOSS, "my-bucket", "path/to/code.zip"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := project(t, strings.Replace(minimal, "./src", tc.code, 1))
+			for _, f := range tc.files {
+				full := filepath.Join(filepath.Dir(path), f)
+				require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+				require.NoError(t, os.WriteFile(full, []byte("PK"), 0o644))
+			}
+			p, err := Load(path, LoadOptions{LookupEnv: noEnv})
+			require.NoError(t, err)
+			c := p.Services[0].Functions[0].Code
+			assert.Equal(t, tc.kind, c.Kind)
+			assert.Equal(t, tc.bucket, c.Bucket)
+			assert.Equal(t, tc.object, c.Object)
+			if tc.kind != CodeOSS {
+				assert.Equal(t, filepath.Join(filepath.Dir(path), tc.code), c.Path)
+				assert.True(t, filepath.IsAbs(c.Path))
+			}
+		})
+	}
+}
+
+func TestMergeKeysShareSettingsAndWrittenValuesWin(t *testing.T) {
+	t.Parallel()
+	p := load(t, `
+project: demo
+services:
+  svc:
+    functions:
+      a: &defaults
+        runtime: python3
+        handler: index.handler
+        code: ./src
+        timeout: 30
+      b:
+        <<: *defaults
+        timeout: 60
+`, LoadOptions{})
+	fns := p.Services[0].Functions
+	assert.Equal(t, int32(30), fns[0].Timeout)
+	assert.Equal(t, int32(60), fns[1].Timeout)
+	assert.Equal(t, "index.handler", fns[1].Handler)
+}
+
+func TestDiagnosticsNameTheProblemAndItsPosition(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		yaml string
+		env  string
+		want []string
+	}{
+		{"a misspelled key suggests the right one", strings.Replace(minimal, "code:", "cdoe:", 1), "", []string{
+			`fcdeploy.yaml:6:7: services.svc.functions.fn: missing required field "code"`,
+			`fcdeploy.yaml:9:9: services.svc.functions.fn.cdoe: unknown field "cdoe"; did you mean "code"?`,
+		}},
+		{"memorySize must be a multiple of 64", minimal + "        memorySize: 100\n", "", []string{
+			`fcdeploy.yaml:10:21: services.svc.functions.fn.memorySize: must be a multiple of 64 between 128 and 3072, not 100`,
+		}},
+		{"a string is not a number", minimal + "        timeout: soon\n", "", []string{
+			`fcdeploy.yaml:10:18: services.svc.functions.fn.timeout: must be a whole number, not "soon"`,
+		}},
+		{"an unknown runtime suggests a close one", strings.Replace(minimal, "python3", "pyhton3", 1), "", []string{
+			`fcdeploy.yaml:7:18: services.svc.functions.fn.runtime: "pyhton3" is not a supported runtime; did you mean "python3"? Supported: ` + strings.Join(fc.Runtimes, ", "),
+		}},
+		{"a python handler needs FILE.FUNCTION", strings.Replace(minimal, "index.handler", "index", 1), "", []string{
+			`fcdeploy.yaml:8:18: services.svc.functions.fn.handler: "index" must look like FILE.FUNCTION for python3, e.g. "index.handler" for function handler in index.py`,
+		}},
+		{"a missing code directory", strings.Replace(minimal, "./src", "./nope", 1), "", []string{
+			`fcdeploy.yaml:9:15: services.svc.functions.fn.code: "./nope" does not exist (relative paths start at the manifest's directory)`,
+		}},
+		{"a code file that is not an archive", strings.Replace(minimal, "./src", "./src/index.py", 1), "", []string{
+			`fcdeploy.yaml:9:15: services.svc.functions.fn.code: "./src/index.py" is a file but not a .zip or .jar; point code at the directory that contains it`,
+		}},
+		{"an undefined var", minimal + "        description: ${vars.owner}\n", "", []string{
+			`fcdeploy.yaml:10:22: services.svc.functions.fn.description: undefined variable "owner" in ${vars.owner}; define it under vars`,
+		}},
+		{"an unset env var without a default", minimal + "        description: ${env.OWNER}\n", "", []string{
+			`fcdeploy.yaml:10:22: services.svc.functions.fn.description: environment variable OWNER is not set; export it, or give a default with ${env.OWNER:-value}`,
+		}},
+		{"a malformed reference", minimal + "        description: ${owner}\n", "", []string{
+			`fcdeploy.yaml:10:22: services.svc.functions.fn.description: ${owner} is not a valid reference; use ${vars.NAME}, ${env.NAME} or ${env.NAME:-default}`,
+		}},
+		{"a duplicate key", minimal + "        handler: main.handler\n", "", []string{
+			`fcdeploy.yaml:10:9: duplicate key "handler" (first defined at line 8); remove one of them`,
+		}},
+		{"an unknown environment lists the known ones", "environments: {staging: {}, prod: {}}\n" + minimal, "prd", []string{
+			`fcdeploy.yaml:1:1: environments: unknown environment "prd"; did you mean "prod"? Known environments: prod, staging`,
+		}},
+		{"a qualifier naming an undeclared alias", minimal + "        triggers:\n          t: {type: http, qualifier: live, config: {authType: anonymous, methods: [GET]}}\n", "", []string{
+			`fcdeploy.yaml:11:38: services.svc.functions.fn.triggers.t.qualifier: qualifier "live" is not an alias of service svc; declare it under services.svc.aliases (LATEST and version ids are also accepted)`,
+		}},
+		{"a cron expression with five fields", minimal + "        triggers:\n          t: {type: timer, config: {cronExpression: '0 2 * * *'}}\n", "", []string{
+			`fcdeploy.yaml:11:53: services.svc.functions.fn.triggers.t.config.cronExpression: "0 2 * * *" has 5 fields; a cron expression needs 6: seconds minutes hours day-of-month month day-of-week (Function Compute's cron starts with a seconds field: "0 0 2 * * *")`,
+		}},
+		{"an alias splitting traffic two ways", strings.Replace(minimal, "  svc:\n", "  svc:\n    aliases:\n      live: {version: 3, additionalVersionWeight: {'1': 0.1, '2': 1.5}}\n", 1), "", []string{
+			`fcdeploy.yaml:6:51: services.svc.aliases.live.additionalVersionWeight: lists 2 versions; an alias can send traffic to one additional version only`,
+			`fcdeploy.yaml:6:67: services.svc.aliases.live.additionalVersionWeight.2: the weight must be between 0 and 1, not 1.5`,
+		}},
+		{"a name Function Compute refuses", strings.Replace(minimal, "fn:", "9fn:", 1), "", []string{
+			`fcdeploy.yaml:6:7: services.svc.functions.9fn: function name "9fn" must start with a letter or _ and contain only letters, digits, _ and -`,
+		}},
+		{"a YAML syntax error carries its line", "project: demo\nservices:\n  svc:\n    functions: {\n", "", []string{
+			`fcdeploy.yaml:4:5: yaml: did not find expected node content`,
+		}},
+		{"a tab used for indentation", "project: demo\nservices:\n\tsvc: {}\n", "", []string{
+			`fcdeploy.yaml:3:1: yaml: a tab character is used for indentation; YAML allows only spaces`,
+		}},
+		{"an empty file", "# nothing yet\n", "", []string{
+			"fcdeploy.yaml: the file is empty; it needs at least `project:` and `services:`",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.want, diagnostics(t, tc.yaml, LoadOptions{Env: tc.env}))
+		})
+	}
+}
+
+func TestEveryProblemIsReportedAtOnceInPositionOrder(t *testing.T) {
+	t.Parallel()
+	got := diagnostics(t, `
+project: demo
+services:
+  svc:
+    functions:
+      b: {runtime: python3, handler: index.handler, code: ./src, timeout: 0}
+      a: {runtime: python3, handler: index.handler, code: ./src, memorySize: 4096}
+`, LoadOptions{})
+	require.Len(t, got, 2)
+	assert.Contains(t, got[0], "fcdeploy.yaml:6:")
+	assert.Contains(t, got[1], "fcdeploy.yaml:7:")
+}
+
+func TestAnAliasBombIsRefusedQuickly(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("project: bomb\nservices: {}\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < 10; i++ {
+		b.WriteString("x" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
+		for j := range 9 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*a" + string(rune('0'+i-1)))
+		}
+		b.WriteString("]\n")
+	}
+	_, diags := LoadDiagnostics("fcdeploy.yaml", []byte(b.String()), LoadOptions{LookupEnv: noEnv})
+	require.Len(t, diags, 1)
+	assert.Contains(t, diags[0].String(), "YAML aliases expand to more than 10000 values; the document is refused (an alias bomb?)")
+}
+
+func TestASelfReferencingAliasIsRefused(t *testing.T) {
+	t.Parallel()
+	_, diags := LoadDiagnostics("fcdeploy.yaml", []byte("project: &a [*a]\nservices: {}\n"), LoadOptions{LookupEnv: noEnv})
+	require.NotEmpty(t, diags)
+}
+
+func TestADocumentOver4MiBIsRefused(t *testing.T) {
+	t.Parallel()
+	data := []byte("project: big\nservices: {}\n# " + strings.Repeat("x", MaxDocumentSize) + "\n")
+	_, diags := LoadDiagnostics("fcdeploy.yaml", data, LoadOptions{LookupEnv: noEnv})
+	require.Len(t, diags, 1)
+	assert.Contains(t, diags[0].Message, "larger than 4194304 bytes (4 MiB) are refused")
+}
+
+func TestASecondDocumentIsRefused(t *testing.T) {
+	t.Parallel()
+	_, diags := LoadDiagnostics("fcdeploy.yaml", []byte(minimal+"---\nproject: other\n"), LoadOptions{LookupEnv: noEnv})
+	require.Len(t, diags, 1)
+	assert.Equal(t, "only one YAML document is allowed; remove the second `---`", diags[0].Message)
+}
+
+func TestLoadReturnsATypedErrorWithEveryDiagnostic(t *testing.T) {
+	t.Parallel()
+	_, err := Load(project(t, strings.Replace(minimal, "python3", "cobol", 1)+"        timeout: 900\n"), LoadOptions{LookupEnv: noEnv})
+	var merr *Error
+	require.ErrorAs(t, err, &merr)
+	assert.Len(t, merr.Diagnostics, 2)
+	assert.Equal(t, 2, strings.Count(err.Error(), "\n")+1)
+}
+
+func TestInputsCarryEveryOwnedField(t *testing.T) {
+	t.Parallel()
+	p := load(t, `
+project: demo
+services:
+  svc:
+    description: d
+    internetAccess: false
+    aliases:
+      live: {version: "2", additionalVersionWeight: {"1": 0.25}}
+    functions:
+      fn:
+        runtime: nodejs14
+        handler: index.handler
+        code: ./src
+        instanceConcurrency: 10
+        environmentVariables: {A: 1}
+        triggers:
+          web: {type: http, qualifier: live, config: {methods: [GET], authType: function}}
+`, LoadOptions{})
+	s := p.Services[0]
+	si := s.Input()
+	assert.Equal(t, "svc", si.ServiceName)
+	assert.Equal(t, "d", *si.Description)
+	assert.Equal(t, "", *si.Role, "an unset role is sent as empty so removing it clears it")
+	assert.False(t, *si.InternetAccess)
+
+	fi := s.Functions[0].Input()
+	assert.Equal(t, "nodejs14", *fi.Runtime)
+	assert.Equal(t, int32(128), *fi.MemorySize)
+	assert.Equal(t, int32(3), *fi.Timeout)
+	assert.Equal(t, int32(10), *fi.InstanceConcurrency)
+	assert.Nil(t, fi.InitializationTimeout)
+	assert.Nil(t, fi.Code)
+	assert.Equal(t, map[string]string{"A": "1"}, fi.EnvironmentVariables)
+
+	ti := s.Functions[0].Triggers[0].Input()
+	assert.Equal(t, "http", ti.TriggerType)
+	assert.Equal(t, "live", *ti.Qualifier)
+	assert.JSONEq(t, `{"authType":"function","methods":["GET"]}`, string(ti.TriggerConfig))
+
+	ai := s.Aliases[0].Input()
+	assert.Equal(t, "2", *ai.VersionID)
+	assert.Equal(t, map[string]float64{"1": 0.25}, ai.AdditionalVersionWeight)
+}
+
+func TestDidYouMean(t *testing.T) {
+	t.Parallel()
+	fields := []string{"memorySize", "timeout", "handler", "runtime"}
+	for word, want := range map[string]string{
+		"memroySize": "memorySize", "timeuot": "timeout", "Handler": "handler",
+		"colour": "", "x": "", "": "",
+	} {
+		assert.Equal(t, want, DidYouMean(word, fields), word)
+	}
+}
