@@ -256,3 +256,22 @@ func countBlobs(t testing.TB, s *BoltStore) int {
 	}))
 	return n
 }
+
+func TestACodeChecksumCollisionNeverReplacesStoredCode(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	mustService(t, s, "shop")
+	code := blob("genuine")
+	// Plant different bytes under the same checksum, as a CRC-64
+	// collision would.
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket([]byte(bucketBlobs)).Put([]byte(code.Checksum), []byte("impostor")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte(bucketBlobRefs)).Put([]byte(code.Checksum), u64(1))
+	}))
+	_, err := s.CreateFunction(context.Background(), acct, "shop", fc.FunctionInput{FunctionName: "f"}, code)
+	assert.ErrorContains(t, err, "a different zip with the same checksum is stored already")
+	_, err = s.GetFunction(context.Background(), acct, "shop", "", "f")
+	requireCode(t, err, fc.CodeFunctionNotFound)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -70,10 +71,16 @@ func TestUpdateServiceChangesOnlyGivenFieldsAndTheETag(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	after, err := s.UpdateService(ctx, acct, "shop", fc.ServiceInput{Description: ptr("new"), InternetAccess: ptr(true)}, before.ETag)
+	after, err := s.UpdateService(ctx, acct, "shop", fc.ServiceInput{
+		Description: ptr("new"), InternetAccess: ptr(true),
+		LogConfig: &fc.LogConfig{Project: "p", Logstore: "l"},
+		NASConfig: &fc.NASConfig{UserID: 10, GroupID: 10, MountPoints: []fc.MountPoint{{ServerAddr: "nas:/", MountDir: "/mnt"}}},
+	}, before.ETag)
 	require.NoError(t, err)
 	assert.Equal(t, "new", after.Description)
 	assert.True(t, after.InternetAccess)
+	assert.Equal(t, fc.LogConfig{Project: "p", Logstore: "l"}, after.LogConfig)
+	assert.Equal(t, []fc.MountPoint{{ServerAddr: "nas:/", MountDir: "/mnt"}}, after.NASConfig.MountPoints)
 	assert.Equal(t, before.Role, after.Role, "nil fields stay unchanged")
 	assert.Equal(t, before.VPCConfig, after.VPCConfig)
 	assert.Equal(t, before.ServiceID, after.ServiceID)
@@ -256,5 +263,18 @@ func TestListLimitDefaultsToTwenty(t *testing.T) {
 	out, err := s.ListServices(context.Background(), acct, fc.ListOptions{})
 	require.NoError(t, err)
 	assert.Len(t, out.Services, fc.DefaultListLimit)
+	assert.NotEmpty(t, out.NextToken)
+}
+
+func TestListLimitAboveTheMaximumIsCapped(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	for i := range fc.MaxListLimit + 1 {
+		_, err := s.CreateService(context.Background(), acct, fc.ServiceInput{ServiceName: fmt.Sprintf("svc%03d", i)})
+		require.NoError(t, err)
+	}
+	out, err := s.ListServices(context.Background(), acct, fc.ListOptions{Limit: 1000})
+	require.NoError(t, err)
+	assert.Len(t, out.Services, fc.MaxListLimit)
 	assert.NotEmpty(t, out.NextToken)
 }
