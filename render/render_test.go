@@ -1,0 +1,264 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fcdeploy/fcdeploy/applier"
+	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/planner"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func ptr[T any](v T) *T { return &v }
+
+// golden compares got with testdata/NAME.golden, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./render -update to create it")
+	assert.Equal(t, string(want), string(got), "differs from %s (rerun with -update and review the diff)", path)
+}
+
+var target = planner.Target{Endpoint: "http://127.0.0.1:9000", AccountID: "111111", Region: "cn-hangzhou", Env: "staging"}
+
+// fullPlan has every kind of change the renderers must show.
+func fullPlan() *planner.Plan {
+	return &planner.Plan{
+		FormatVersion: planner.FormatVersion,
+		Project:       "shop",
+		Target:        target,
+		CreatedAt:     time.Date(2026, 11, 27, 1, 2, 3, 0, time.UTC),
+		Fingerprint:   "sha256:0a1b2c",
+		NoOps:         4,
+		NotManaged:    []string{"alias.shop/beta", "function.shop/legacy"},
+		Changes: []planner.Change{
+			{
+				Address: "service.orders", Kind: planner.KindService, Action: planner.ActionCreate, Service: "orders",
+				FieldChanges: []planner.FieldChange{
+					{Path: "description", After: "Order processing"},
+					{Path: "internetAccess", After: true},
+				},
+				ServiceInput: &fc.ServiceInput{ServiceName: "orders", Description: ptr("Order processing"), InternetAccess: ptr(true)},
+			},
+			{
+				Address: "function.orders/worker", Kind: planner.KindFunction, Action: planner.ActionCreate,
+				Service: "orders", Function: "worker", DependsOn: []string{"service.orders"},
+				FieldChanges: []planner.FieldChange{
+					{Path: "runtime", After: "python3"},
+					{Path: "handler", After: "main.handler"},
+					{Path: "memorySize", After: 128.0},
+					{Path: "environmentVariables.QUEUE_TOKEN", After: "s3cr3t-token", Sensitive: true},
+				},
+				Code:          &planner.CodeChange{Upload: true, After: "456", Size: 3100, Source: "./functions/worker"},
+				FunctionInput: &fc.FunctionInput{FunctionName: "worker", EnvironmentVariables: map[string]string{"QUEUE_TOKEN": "s3cr3t-token"}},
+				Sensitive:     []string{"QUEUE_TOKEN"},
+			},
+			{
+				Address: "function.shop/checkout", Kind: planner.KindFunction, Action: planner.ActionUpdate,
+				Service: "shop", Function: "checkout", ETag: "e-checkout",
+				FieldChanges: []planner.FieldChange{
+					{Path: "description", Before: "Checkout: takes the basket, charges the card and writes the order.", After: "Checkout: takes the basket, charges the card, writes the order\nand sends the receipt."},
+					{Path: "memorySize", Before: 256.0, After: 512.0},
+					{Path: "environmentVariables.DB_PASSWORD", Before: "hunter2", After: "correct horse", Sensitive: true},
+					{Path: "environmentVariables.DEBUG", Before: "1"},
+					{Path: "environmentVariables.REGION", After: "cn-hangzhou"},
+				},
+				Code:          &planner.CodeChange{Upload: true, Before: "123", After: "456", Size: 3100, Source: "./functions/checkout"},
+				FunctionInput: &fc.FunctionInput{FunctionName: "checkout", EnvironmentVariables: map[string]string{"DB_PASSWORD": "correct horse"}},
+				Sensitive:     []string{"DB_PASSWORD"},
+			},
+			{
+				Address: "function.shop/api", Kind: planner.KindFunction, Action: planner.ActionUpdate,
+				Service: "shop", Function: "api", ETag: "e-api",
+				FieldChanges: []planner.FieldChange{{Path: "timeout", Before: 3.0, After: 30.0}},
+				Code:         &planner.CodeChange{Before: "789", After: "789", Size: 1200},
+			},
+			{
+				Address: "trigger.shop/api/web", Kind: planner.KindTrigger, Action: planner.ActionReplace,
+				Service: "shop", Function: "api", Name: "web", ETag: "e-web",
+				FieldChanges: []planner.FieldChange{
+					{Path: "triggerType", Before: "timer", After: "http"},
+					{Path: "triggerConfig.methods", Before: nil, After: []any{"GET", "POST"}},
+				},
+			},
+			{
+				Address: "trigger.shop/legacy/old", Kind: planner.KindTrigger, Action: planner.ActionDelete,
+				Service: "shop", Function: "legacy", Name: "old", ETag: "e-old",
+			},
+			{
+				Address: "version.shop", Kind: planner.KindVersion, Action: planner.ActionPublish, Service: "shop",
+				Reason: "function checkout differs from version 3", DependsOn: []string{"function.shop/checkout"},
+			},
+			{
+				Address: "alias.shop/live", Kind: planner.KindAlias, Action: planner.ActionUpdate, Service: "shop", Name: "live",
+				ETag: "e-live", AliasToPublished: true, DependsOn: []string{"version.shop"},
+				FieldChanges: []planner.FieldChange{{Path: "versionId", Before: "3", AfterUnknown: true}},
+			},
+		},
+	}
+}
+
+func emptyPlan() *planner.Plan {
+	return &planner.Plan{
+		FormatVersion: planner.FormatVersion, Project: "shop", Target: target, NoOps: 7,
+		CreatedAt: time.Date(2026, 11, 27, 1, 2, 3, 0, time.UTC), Changes: []planner.Change{},
+	}
+}
+
+func TestTextRendersEveryKindOfChange(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Text(&buf, fullPlan(), TextOptions{}))
+	golden(t, "plan_full.txt", buf.Bytes())
+
+	out := buf.String()
+	assert.Contains(t, out, "Plan: 3 to create, 3 to update, 2 to delete, 1 version to publish.", "a replace counts as a create and a delete")
+	assert.Contains(t, out, "code: 3.1 kB from ./functions/checkout, checksum 123 -> 456 (upload)")
+	assert.Contains(t, out, "code: unchanged")
+	assert.NotContains(t, out, "\x1b[", "no colour unless asked")
+}
+
+func TestTextNeverShowsSensitiveValues(t *testing.T) {
+	for _, color := range []bool{false, true} {
+		var buf bytes.Buffer
+		require.NoError(t, Text(&buf, fullPlan(), TextOptions{Color: color}))
+		out := buf.String()
+		for _, secret := range []string{"hunter2", "correct horse", "s3cr3t-token"} {
+			assert.NotContains(t, out, secret)
+		}
+		assert.Contains(t, out, "environmentVariables.DB_PASSWORD = (sensitive) -> (sensitive)")
+	}
+}
+
+func TestTextWithColorUsesANSI(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Text(&buf, fullPlan(), TextOptions{Color: true}))
+	golden(t, "plan_full_color.txt", buf.Bytes())
+	assert.Contains(t, buf.String(), "\x1b[32m+\x1b[0m")
+}
+
+func TestTextOfAnEmptyPlanSaysNoChanges(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Text(&buf, emptyPlan(), TextOptions{}))
+	golden(t, "plan_empty.txt", buf.Bytes())
+	assert.Contains(t, buf.String(), "No changes.")
+	assert.NotContains(t, buf.String(), "Plan:")
+}
+
+func TestMarkdownIsAPullRequestComment(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Markdown(&buf, fullPlan()))
+	golden(t, "plan_full.md", buf.Bytes())
+	out := buf.String()
+	assert.Contains(t, out, "> [!WARNING]")
+	assert.Contains(t, out, "| Action | Resource | Details |")
+	assert.Contains(t, out, "<details><summary>🔄 update <code>function.shop/checkout</code></summary>")
+	assert.Contains(t, out, "```diff\n")
+	for _, secret := range []string{"hunter2", "correct horse", "s3cr3t-token"} {
+		assert.NotContains(t, out, secret)
+	}
+}
+
+func TestMarkdownWithoutDeletionsHasNoWarning(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Markdown(&buf, emptyPlan()))
+	golden(t, "plan_empty.md", buf.Bytes())
+	assert.NotContains(t, buf.String(), "WARNING")
+	assert.Contains(t, buf.String(), "**No changes.**")
+}
+
+func TestJSONIsThePlanFileWithSecretsHashed(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, JSON(&buf, fullPlan()))
+	golden(t, "plan_full.json", buf.Bytes())
+	for _, secret := range []string{"hunter2", "correct horse", "s3cr3t-token"} {
+		assert.NotContains(t, buf.String(), secret)
+	}
+	back, err := planner.ReadPlan(&buf)
+	require.NoError(t, err)
+	assert.Len(t, back.Changes, len(fullPlan().Changes))
+
+	// Read back, it renders the same text.
+	var a, b bytes.Buffer
+	require.NoError(t, Text(&a, fullPlan(), TextOptions{}))
+	require.NoError(t, Text(&b, back, TextOptions{}))
+	assert.Equal(t, a.String(), b.String())
+}
+
+func applyResult() *applier.Result {
+	return &applier.Result{
+		Steps: []applier.StepResult{
+			{Address: "service.orders", Action: applier.Created},
+			{Address: "function.orders/worker", Action: applier.Created},
+			{Address: "function.shop/checkout", Action: applier.Conflict, Err: errors.New("function shop/checkout: changed since the plan was made (PreconditionFailed (HTTP 412): etag mismatch): run plan again")},
+			{Address: "function.shop/api", Action: applier.Updated},
+			{Address: "trigger.shop/api/web", Action: applier.Failed, Err: errors.New("trigger shop/api/web: replace: InvalidArgument (HTTP 400): bad methods")},
+			{Address: "version.shop", Action: applier.Skipped},
+			{Address: "alias.shop/live", Action: applier.Skipped},
+		},
+		Conflicts: []string{"function.shop/checkout"},
+		Published: map[string]string{"orders": "1"},
+		Summary:   applier.Summary{Created: 2, Updated: 1, Published: 1, Conflicts: 1, Failed: 1, Skipped: 2},
+		Duration:  1420 * time.Millisecond,
+	}
+}
+
+func TestApplyResultSummarisesTheRun(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, ApplyResult(&buf, applyResult(), TextOptions{}))
+	golden(t, "apply_result.txt", buf.Bytes())
+	assert.Contains(t, buf.String(), "2 created, 1 updated, 1 version published, 0 deleted in 1.4s.")
+
+	buf.Reset()
+	ok := &applier.Result{Summary: applier.Summary{Created: 3, Updated: 2, Published: 1}, Duration: 1400 * time.Millisecond}
+	require.NoError(t, ApplyResult(&buf, ok, TextOptions{}))
+	assert.Equal(t, "Apply complete: 3 created, 2 updated, 1 version published, 0 deleted in 1.4s.\n", buf.String())
+}
+
+func TestEventLinesNameTheResourceAndTheElapsedTime(t *testing.T) {
+	cases := []struct {
+		name  string
+		event applier.Event
+		want  string
+	}{
+		{"a start", applier.Event{Address: "function.shop/api", Action: planner.ActionUpdate, Phase: applier.PhaseStart}, "function.shop/api: update...\n"},
+		{"a success", applier.Event{Address: "function.shop/api", Outcome: applier.Updated, Phase: applier.PhaseDone, Elapsed: 230 * time.Millisecond}, "function.shop/api: updated in 0.2s\n"},
+		{"a quick success", applier.Event{Address: "alias.shop/live", Outcome: applier.Created, Phase: applier.PhaseDone, Elapsed: 12 * time.Millisecond}, "alias.shop/live: created in 12ms\n"},
+		{"a failure", applier.Event{Address: "function.shop/api", Outcome: applier.Conflict, Phase: applier.PhaseFailed, Elapsed: time.Second, Err: errors.New("changed\nsince")}, "function.shop/api: conflict after 1.0s: changed since\n"},
+		{"a skip", applier.Event{Address: "version.shop", Phase: applier.PhaseSkipped, Err: errors.New("function.shop/api did not succeed")}, "version.shop: skipped: function.shop/api did not succeed\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, Event(&buf, tc.event, TextOptions{}))
+			assert.Equal(t, tc.want, buf.String())
+		})
+	}
+}
+
+func TestLongStringsAreShownAsLineDiffs(t *testing.T) {
+	got := lineDiff("one\ntwo\nthree", "one\n2\nthree")
+	assert.Equal(t, []string{"  one", "- two", "+ 2", "  three"}, got)
+	assert.True(t, isLong(strings.Repeat("x", 61)))
+	assert.False(t, isLong(strings.Repeat("x", 60)))
+}
+
+func TestSizesUseSIUnits(t *testing.T) {
+	assert.Equal(t, "512 B", size(512))
+	assert.Equal(t, "3.1 kB", size(3100))
+	assert.Equal(t, "12.4 MB", size(12_400_000))
+}

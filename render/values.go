@@ -1,0 +1,219 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/fcdeploy/fcdeploy/planner"
+)
+
+const (
+	sensitiveText = "(sensitive)"
+	unknownText   = "(version published by this apply)"
+	noneText      = "(none)"
+	removedText   = "(removed)"
+	// longString is the length beyond which a string is shown as a diff.
+	longString = 60
+)
+
+// value formats one JSON-like value: strings quoted, everything else as
+// compact JSON.
+func value(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func isLong(v any) bool {
+	s, ok := v.(string)
+	return ok && (len(s) > longString || strings.Contains(s, "\n"))
+}
+
+// fieldLine is one rendered field change: either a one-line
+// "before -> after", or a multi-line diff of a long string.
+type fieldLine struct {
+	path string
+	text string   // one-line form
+	diff []string // "+ line", "- line", "  line" for long strings
+}
+
+func renderField(f planner.FieldChange, create bool) fieldLine {
+	l := fieldLine{path: f.Path}
+	switch {
+	case f.Sensitive:
+		switch {
+		case create || f.Before == nil:
+			l.text = sensitiveText
+		case f.After == nil && !f.AfterUnknown:
+			l.text = sensitiveText + " -> " + removedText
+		default:
+			l.text = sensitiveText + " -> " + sensitiveText
+		}
+	case f.AfterUnknown:
+		if create || f.Before == nil {
+			l.text = unknownText
+		} else {
+			l.text = value(f.Before) + " -> " + unknownText
+		}
+	case create:
+		if isLong(f.After) {
+			l.diff = lineDiff("", f.After.(string))
+		} else {
+			l.text = value(f.After)
+		}
+	case isLong(f.Before) || isLong(f.After):
+		b, _ := f.Before.(string)
+		a, _ := f.After.(string)
+		l.diff = lineDiff(b, a)
+	case f.Before == nil:
+		l.text = noneText + " -> " + value(f.After)
+	case f.After == nil:
+		l.text = value(f.Before) + " -> " + removedText
+	default:
+		l.text = value(f.Before) + " -> " + value(f.After)
+	}
+	return l
+}
+
+// lineDiff is a line-by-line unified diff of two strings.
+func lineDiff(before, after string) []string {
+	dmp := diffmatchpatch.New()
+	a, b, lines := dmp.DiffLinesToChars(before, after)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
+	var out []string
+	for _, d := range diffs {
+		prefix := "  "
+		switch d.Type {
+		case diffmatchpatch.DiffInsert:
+			prefix = "+ "
+		case diffmatchpatch.DiffDelete:
+			prefix = "- "
+		}
+		text := strings.TrimSuffix(d.Text, "\n")
+		if text == "" && d.Text == "" {
+			continue
+		}
+		for _, line := range strings.Split(text, "\n") {
+			out = append(out, prefix+line)
+		}
+	}
+	return out
+}
+
+// size formats a byte count in SI units: "512 B", "3.1 kB", "12.4 MB".
+func size(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	default:
+		return fmt.Sprintf("%.1f MB", float64(n)/1000/1000)
+	}
+}
+
+// codeLine describes a code change: "code: 3.1 kB, checksum 1 -> 2 (upload)".
+func codeLine(c *planner.CodeChange) string {
+	if c == nil {
+		return ""
+	}
+	if !c.Upload {
+		return "code: unchanged"
+	}
+	var what string
+	if c.OSSObject != "" {
+		what = "oss://" + c.OSSBucket + "/" + c.OSSObject
+	} else {
+		what = size(c.Size)
+	}
+	if c.Source != "" && c.OSSObject == "" {
+		what += " from " + c.Source
+	}
+	sum := c.After
+	if c.Before != "" {
+		sum = c.Before + " -> " + c.After
+	}
+	if sum == "" {
+		return "code: " + what + " (upload)"
+	}
+	return "code: " + what + ", checksum " + sum + " (upload)"
+}
+
+// summaryLine is "Plan: 2 to create, 1 to update, 0 to delete, 1 version
+// to publish." A replace counts as one create and one delete.
+func summaryLine(p *planner.Plan) string {
+	s := p.Summary()
+	versions := "versions"
+	if s.Publish == 1 {
+		versions = "version"
+	}
+	return fmt.Sprintf("Plan: %d to create, %d to update, %d to delete, %d %s to publish.",
+		s.Create+s.Replace, s.Update, s.Delete+s.Replace, s.Publish, versions)
+}
+
+func targetLine(t planner.Target) string {
+	var parts []string
+	if t.AccountID != "" {
+		parts = append(parts, "account "+t.AccountID)
+	}
+	if t.Region != "" {
+		parts = append(parts, "region "+t.Region)
+	}
+	if t.Endpoint != "" {
+		parts = append(parts, "endpoint "+t.Endpoint)
+	}
+	if t.Env != "" {
+		parts = append(parts, "env "+t.Env)
+	}
+	if len(parts) == 0 {
+		return "the local Function Compute"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// marker is the symbol of an action.
+func marker(a planner.Action) string {
+	switch a {
+	case planner.ActionCreate, planner.ActionPublish:
+		return "+"
+	case planner.ActionUpdate:
+		return "~"
+	case planner.ActionDelete:
+		return "-"
+	case planner.ActionReplace:
+		return "-/+"
+	}
+	return " "
+}
+
+// note is the text after a change's address.
+func note(c *planner.Change) string {
+	switch c.Action {
+	case planner.ActionPublish:
+		if c.Reason != "" {
+			return "publish a new version: " + c.Reason
+		}
+		return "publish a new version"
+	case planner.ActionReplace:
+		return "replace: triggerType cannot change in place"
+	}
+	return ""
+}
+
+// sortedMap iterates m in key order.
+func sortedMap(m map[string]string) func(yield func(string, string) bool) {
+	return func(yield func(string, string) bool) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if !yield(k, m[k]) {
+				return
+			}
+		}
+	}
+}
