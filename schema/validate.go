@@ -106,7 +106,7 @@ func (t *translator) walk(e *jsonschema.ValidationError) {
 	kw := lastToken(e.AbsoluteKeywordLocation)
 	if kw == "anyOf" {
 		if rule := ruleOf(parentOf(e.AbsoluteKeywordLocation)); rule != "" {
-			t.add(e, "", rule)
+			t.add(e, "", rule+", not "+t.value(e.InstanceLocation))
 			return
 		}
 		var kept []*jsonschema.ValidationError
@@ -171,10 +171,6 @@ func (t *translator) leaf(e *jsonschema.ValidationError, kw string) {
 	value := t.value(e.InstanceLocation)
 	switch kw {
 	case "type":
-		if rule, ok := sub["x-rule"].(string); ok {
-			t.add(e, "", rule+", not "+value)
-			return
-		}
 		t.add(e, "", fmt.Sprintf("must be %s, not %s", typeName(sub["type"]), value))
 	case "enum":
 		var opts []string
@@ -186,6 +182,12 @@ func (t *translator) leaf(e *jsonschema.ValidationError, kw string) {
 		t.add(e, "", fmt.Sprintf("must be %q, not %s", fmt.Sprint(sub["const"]), value))
 	case "minItems":
 		t.add(e, "", "must list at least one value")
+	case "maxProperties":
+		if rule, ok := sub["x-rule"].(string); ok {
+			t.add(e, "", rule)
+			return
+		}
+		t.add(e, "", e.Message)
 	default:
 		if rule, ok := sub["x-rule"].(string); ok {
 			t.add(e, "", rule+", not "+value)
@@ -276,6 +278,9 @@ func typeName(t any) string {
 	}
 	if s, ok := t.(string); ok {
 		out = []string{names[s]}
+	}
+	if len(out) > 2 {
+		return strings.Join(out[:len(out)-1], ", ") + " or " + out[len(out)-1]
 	}
 	return strings.Join(out, " or ")
 }
