@@ -1,0 +1,225 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+)
+
+// fakeReader serves a fixed live state (as convergedLive builds it) through
+// the read API, counting concurrent requests. Lists return no ETags, as
+// real list responses carry none.
+type fakeReader struct {
+	live           *Live
+	inFlight, most atomic.Int64
+	requests       atomic.Int64
+	delay          time.Duration
+	fail           error
+}
+
+func (f *fakeReader) enter() func() {
+	f.requests.Add(1)
+	n := f.inFlight.Add(1)
+	for {
+		m := f.most.Load()
+		if n <= m || f.most.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(f.delay)
+	return func() { f.inFlight.Add(-1) }
+}
+
+func (f *fakeReader) svc(name string) (*LiveService, error) {
+	ls := f.live.Services[name]
+	if ls == nil || ls.Service == nil {
+		return nil, fc.NewError(fc.CodeServiceNotFound, "service %s not found", name)
+	}
+	return ls, nil
+}
+
+func (f *fakeReader) GetService(_ context.Context, service, qualifier string) (*fc.Service, error) {
+	defer f.enter()()
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	if qualifier != "" {
+		return ls.NewestVersionService, nil
+	}
+	return ls.Service, nil
+}
+
+func (f *fakeReader) GetFunction(_ context.Context, service, qualifier, function string) (*fc.Function, error) {
+	defer f.enter()()
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	if fn := ls.Functions[function]; fn != nil {
+		return fn, nil
+	}
+	return nil, fc.NewError(fc.CodeFunctionNotFound, "function %s not found", function)
+}
+
+func (f *fakeReader) ListAllFunctions(_ context.Context, service, qualifier string) ([]fc.Function, error) {
+	defer f.enter()()
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	src := ls.Functions
+	if qualifier != "" {
+		src = ls.NewestVersionFunctions
+	}
+	var out []fc.Function
+	for _, fn := range src {
+		c := *fn
+		c.ETag = ""
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (f *fakeReader) GetTrigger(_ context.Context, service, function, trigger string) (*fc.Trigger, error) {
+	defer f.enter()()
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	if t := ls.Triggers[function][trigger]; t != nil {
+		return t, nil
+	}
+	return nil, fc.NewError(fc.CodeTriggerNotFound, "trigger %s not found", trigger)
+}
+
+func (f *fakeReader) ListAllTriggers(_ context.Context, service, function string) ([]fc.Trigger, error) {
+	defer f.enter()()
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	var out []fc.Trigger
+	for _, t := range ls.Triggers[function] {
+		c := *t
+		c.ETag = ""
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (f *fakeReader) ListAllVersions(_ context.Context, service string) ([]fc.Version, error) {
+	defer f.enter()()
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	return ls.Versions, nil
+}
+
+func (f *fakeReader) GetAlias(_ context.Context, service, alias string) (*fc.Alias, error) {
+	defer f.enter()()
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	if a := ls.Aliases[alias]; a != nil {
+		return a, nil
+	}
+	return nil, fc.NewError(fc.CodeAliasNotFound, "alias %s not found", alias)
+}
+
+func (f *fakeReader) ListAllAliases(_ context.Context, service string) ([]fc.Alias, error) {
+	defer f.enter()()
+	ls, err := f.svc(service)
+	if err != nil {
+		return nil, err
+	}
+	var out []fc.Alias
+	for _, a := range ls.Aliases {
+		c := *a
+		c.ETag = ""
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// manyFunctions is shopDesired with n extra functions.
+func manyFunctions(n int) *Desired {
+	d := shopDesired()
+	for i := range n {
+		d.Services[0].Functions = append(d.Services[0].Functions, DesiredFunction{
+			Name:   fmt.Sprintf("fn%03d", i),
+			Config: d.Services[0].Functions[1].Config,
+			Code:   DesiredCode{Checksum: fmt.Sprint(1000 + i)},
+		})
+	}
+	return d
+}
+
+func TestReadLiveReadsEveryResourceWithItsETag(t *testing.T) {
+	d := manyFunctions(5)
+	want := convergedLive(d)
+	api := &fakeReader{live: want}
+
+	got, err := ReadLive(context.Background(), api, []string{"shop", "absent"}, ReadOptions{})
+	require.NoError(t, err)
+
+	require.Contains(t, got.Services, "absent")
+	assert.Nil(t, got.Services["absent"].Service, "a missing service is read as absent")
+	ls := got.Services["shop"]
+	assert.Equal(t, want.Services["shop"].Service, ls.Service)
+	assert.Len(t, ls.Functions, 7)
+	assert.Equal(t, "etag-function-checkout", ls.Functions["checkout"].ETag, "single reads carry the ETag lists lack")
+	assert.Equal(t, "etag-trigger-nightly", ls.Triggers["checkout"]["nightly"].ETag)
+	assert.Equal(t, "etag-alias-live", ls.Aliases["live"].ETag)
+	assert.Equal(t, "1", ls.NewestVersion())
+	assert.Len(t, ls.NewestVersionFunctions, 7)
+	assert.NotNil(t, ls.NewestVersionService)
+
+	p, err := Diff(d, got, diffOptions())
+	require.NoError(t, err)
+	assert.False(t, p.HasChanges(), "what was read diffs to nothing: %v", addresses(p))
+}
+
+func TestReadLiveBoundsItsParallelRequests(t *testing.T) {
+	d := manyFunctions(30)
+	api := &fakeReader{live: convergedLive(d), delay: time.Millisecond}
+
+	_, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{Parallelism: 4})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, api.most.Load(), int64(4))
+	assert.Greater(t, api.most.Load(), int64(1), "reads run in parallel")
+}
+
+func TestReadLiveReportsAFailedReadNamingTheResource(t *testing.T) {
+	d := shopDesired()
+	api := &fakeReader{live: convergedLive(d), fail: errors.New("connection reset")}
+
+	_, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
+	require.Error(t, err)
+	assert.Regexp(t, `^function shop/(api|checkout): read: connection reset$`, err.Error())
+}
+
+func BenchmarkDiffOf1000Functions(b *testing.B) {
+	d := manyFunctions(1000)
+	live := convergedLive(d)
+	d.Services[0].Functions[500].Code.Checksum = "changed"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Diff(d, live, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
