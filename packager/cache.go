@@ -1,0 +1,130 @@
+package packager
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+)
+
+// The cache holds, per code directory, the zip of its latest tree:
+// <CacheDir>/<source id>-<tree key>.zip plus a .json with its checksum.
+// The tree key hashes what a stat can see, so a warm run reads no file
+// contents except the cached zip, whose checksum is verified before use.
+
+// cacheMeta is the .json next to a cached zip.
+type cacheMeta struct {
+	Checksum string `json:"checksum"`
+	Size     int64  `json:"size"`
+	Files    int    `json:"files"`
+}
+
+func hashHex(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sourceID names a code directory's entries in the cache.
+func sourceID(t *tree) string { return hashHex("source", t.root)[:16] }
+
+// cacheKey hashes the packager format, the deflate level, the .fcignore
+// contents and every file's path, size, mtime and mode (and, for symlinks,
+// the path read).
+func cacheKey(t *tree, level int) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "fcdeploy packager format %s\nlevel %d\nroot %s\nignore %d\n", FormatVersion, level, t.root, len(t.ignore))
+	h.Write(t.ignore)
+	for _, e := range t.entries {
+		h.Write([]byte(e.name))
+		h.Write([]byte{0})
+		h.Write([]byte(e.real))
+		fmt.Fprintf(h, "\x00%d\x00%d\x00%o\n", e.size, e.mtime, uint32(e.mode))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func (p *Packager) cachePaths(t *tree, key string) (zipPath, metaPath string) {
+	base := filepath.Join(p.opt.CacheDir, sourceID(t)+"-"+key)
+	return base + ".zip", base + ".json"
+}
+
+// cacheGet returns the cached archive of t, or nil on a miss. An entry whose
+// zip does not match its recorded checksum is deleted and treated as a miss.
+func (p *Packager) cacheGet(t *tree, key string) *Archive {
+	zipPath, metaPath := p.cachePaths(t, key)
+	raw, err := os.ReadFile(metaPath)
+	if err != nil {
+		return nil
+	}
+	var m cacheMeta
+	if json.Unmarshal(raw, &m) != nil {
+		_ = os.Remove(metaPath)
+		return nil
+	}
+	data, err := os.ReadFile(zipPath)
+	if err != nil || int64(len(data)) != m.Size || fc.CodeChecksum(data) != m.Checksum || m.Size > p.opt.MaxSize {
+		_ = os.Remove(metaPath)
+		_ = os.Remove(zipPath)
+		return nil
+	}
+	return &Archive{
+		Zip: data, Path: zipPath, Checksum: m.Checksum, Size: m.Size, Files: m.Files,
+		Source: t.dir, Cached: true,
+	}
+}
+
+// cachePut stores a as t's entry (zip first, then its metadata, each
+// written to a temporary file and renamed) and drops the directory's older
+// entries. It returns the cached zip's path.
+func (p *Packager) cachePut(t *tree, key string, a *Archive) (string, error) {
+	if err := os.MkdirAll(p.opt.CacheDir, 0o755); err != nil {
+		return "", fmt.Errorf("packager cache: %w", err)
+	}
+	zipPath, metaPath := p.cachePaths(t, key)
+	if err := writeAtomic(zipPath, a.Zip); err != nil {
+		return "", err
+	}
+	meta, _ := json.Marshal(cacheMeta{Checksum: a.Checksum, Size: a.Size, Files: a.Files})
+	if err := writeAtomic(metaPath, meta); err != nil {
+		return "", err
+	}
+	old, _ := filepath.Glob(filepath.Join(p.opt.CacheDir, sourceID(t)+"-*"))
+	for _, o := range old {
+		if !strings.HasPrefix(filepath.Base(o), sourceID(t)+"-"+key+".") {
+			_ = os.Remove(o)
+		}
+	}
+	return zipPath, nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+strconv.Itoa(os.Getpid())+"-*")
+	if err != nil {
+		return fmt.Errorf("packager cache: %w", err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return fmt.Errorf("packager cache: %w", err)
+	}
+	return nil
+}

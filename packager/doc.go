@@ -1,0 +1,30 @@
+// Package packager turns a function's code into the zip Function Compute
+// receives: deterministic archives of code directories, checked pre-built
+// .zip/.jar files, their codeChecksum, size limits, a per-run memo so a
+// directory shared by several functions is zipped once, an on-disk cache
+// across runs, and the artifacts.json record that promotion reads.
+//
+// Archive format (format version 1), chosen so the same tree gives the same
+// bytes on any machine, after touch, chmod of non-executable bits, a fresh
+// clone or another umask:
+//   - one entry per regular file, sorted by slash-separated path (byte order);
+//     no directory entries at all, so empty directories are not shipped;
+//   - DOS time 1980-01-01 00:00:00 and no extra fields (no extended
+//     timestamps, no uid/gid), no comments, creator "Unix, 2.0";
+//   - Unix mode 0755 if any execute bit is set, otherwise 0644;
+//   - Deflate, or Store when deflate does not make the file smaller.
+//
+// Symlinks resolving inside the code directory are archived as the content
+// they point to (FC's unzip handles plain files everywhere); symlinks that
+// escape it, dangle or loop, special files (sockets, devices, fifos) and
+// names that are not valid UTF-8 or contain a backslash are refused, naming
+// the path. `.fcignore` at the root of the code directory has gitignore
+// semantics (only the root file is read); VCS folders, `.fcdeploy` and
+// `.fcignore` itself are never shipped, and editor/OS junk is ignored
+// unless a `!` pattern brings it back.
+//
+// The packager is an engine package: it never prints and never imports the
+// CLI; it returns values and typed errors (*PathError, *HandlerError,
+// *TooLargeError, ErrEmpty) for callers to present. It does not talk to
+// Function Compute or OSS: `oss://` code is the caller's to pass through.
+package packager

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package packager
+
+const oNonblock = 0

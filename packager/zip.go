@@ -1,0 +1,259 @@
+package packager
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// FormatVersion changes whenever the bytes produced for the same tree
+// change; it is part of the cache key.
+const FormatVersion = "1"
+
+// Fixed header values of every entry (see doc.go).
+const (
+	dosDate1980    = 1<<5 | 1  // 1980-01-01: year 0 since 1980, month 1, day 1
+	creatorUnix20  = 3<<8 | 20 // made by: Unix, zip spec 2.0
+	readerVersion  = 20        // needed to extract: 2.0 (deflate)
+	flagUTF8       = 0x800     // the name is UTF-8
+	sIFREG         = 0o100000  // regular file type bits of st_mode
+	sampleSize     = 128 << 10 // bytes deflated to judge compressibility
+	sampleFrom     = 4 * sampleSize
+	sampleMinRatio = 0.98 // a sample shrinking less than this is stored
+)
+
+// normMode is the only information kept from a file's mode: executable or not.
+func normMode(m fs.FileMode) uint32 {
+	if m&0o111 != 0 {
+		return 0o755
+	}
+	return 0o644
+}
+
+// member is one compressed entry waiting to be written in order.
+type member struct {
+	hdr  zip.FileHeader
+	data []byte
+	err  error
+	done chan struct{}
+}
+
+// buildZip reads and compresses the tree's files on workers goroutines and
+// writes them in sorted order. It stops early once the zip exceeds limit.
+func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]byte, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	if workers < 1 {
+		workers = 1
+	}
+	members := make([]member, len(t.entries))
+	for i := range members {
+		members[i].done = make(chan struct{})
+	}
+	// window bounds how far workers run ahead of the writer, and so memory.
+	window := make(chan struct{}, 4*workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fw, _ := flate.NewWriter(io.Discard, level)
+			for {
+				select {
+				case window <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(members) {
+					<-window
+					return
+				}
+				m := &members[i]
+				m.hdr, m.data, m.err = compressEntry(t.entries[i], fw)
+				if m.err != nil {
+					m.err = fmt.Errorf("code directory %s: %s: %w", t.dir, t.entries[i].name, m.err)
+				}
+				close(m.done)
+			}
+		}()
+	}
+	// Cancel before waiting: on an early return, workers blocked on the
+	// window must be released.
+	defer func() { cancel(); wg.Wait() }()
+
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for i := range members {
+		m := &members[i]
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("code directory %s: %w", t.dir, err)
+		}
+		select {
+		case <-m.done:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("code directory %s: %w", t.dir, ctx.Err())
+		}
+		if m.err != nil {
+			return nil, m.err
+		}
+		w, err := zw.CreateRaw(&m.hdr)
+		if err == nil {
+			_, err = w.Write(m.data)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("code directory %s: writing zip: %w", t.dir, err)
+		}
+		m.data = nil
+		<-window
+		if int64(out.Len()) > limit {
+			return nil, &TooLargeError{Source: t.dir, Size: int64(out.Len()), Limit: limit, Partial: i < len(members)-1}
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("code directory %s: writing zip: %w", t.dir, err)
+	}
+	if int64(out.Len()) > limit {
+		return nil, &TooLargeError{Source: t.dir, Size: int64(out.Len()), Limit: limit}
+	}
+	return out.Bytes(), nil
+}
+
+// compressEntry reads one file and returns its header and raw member data.
+func compressEntry(e entry, fw *flate.Writer) (zip.FileHeader, []byte, error) {
+	data, err := readRegular(e.real)
+	if err != nil {
+		return zip.FileHeader{}, nil, err
+	}
+	h := zip.FileHeader{
+		Name:               e.name,
+		CreatorVersion:     creatorUnix20,
+		ReaderVersion:      readerVersion,
+		Method:             zip.Store,
+		ModifiedDate:       dosDate1980,
+		ModifiedTime:       0,
+		CRC32:              crc32.ChecksumIEEE(data),
+		UncompressedSize64: uint64(len(data)),
+		ExternalAttrs:      (sIFREG | normMode(e.mode)) << 16,
+	}
+	if !isASCII(e.name) && utf8.ValidString(e.name) {
+		h.Flags |= flagUTF8
+	}
+	body := data
+	if worthDeflating(data, fw) {
+		var buf bytes.Buffer
+		buf.Grow(len(data) / 2)
+		fw.Reset(&buf)
+		if _, err := fw.Write(data); err != nil {
+			return h, nil, err
+		}
+		if err := fw.Close(); err != nil {
+			return h, nil, err
+		}
+		if buf.Len() < len(data) {
+			h.Method = zip.Deflate
+			body = buf.Bytes()
+		}
+	}
+	h.CompressedSize64 = uint64(len(body))
+	return h, body, nil
+}
+
+// worthDeflating judges big files by deflating a sample from their start, so
+// random binaries (media, compressed assets) are stored without spending a
+// full deflate pass on them. The decision depends only on the content.
+func worthDeflating(data []byte, fw *flate.Writer) bool {
+	if len(data) == 0 {
+		return false
+	}
+	if len(data) < sampleFrom {
+		return true
+	}
+	var c countWriter
+	fw.Reset(&c)
+	_, _ = fw.Write(data[:sampleSize])
+	_ = fw.Close()
+	return float64(c) < sampleMinRatio*sampleSize
+}
+
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+// readRegular reads a whole file, refusing anything that is not a regular
+// file by the time it is opened (O_NONBLOCK keeps a fifo swapped in after
+// the walk from blocking the open).
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|oNonblock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("is no longer a regular file")
+	}
+	buf := make([]byte, 0, fi.Size()+1)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// TooLargeError is a zip bigger than Function Compute accepts inline.
+type TooLargeError struct {
+	Source  string
+	Size    int64
+	Limit   int64
+	Partial bool // packaging stopped early: the full zip is bigger still
+}
+
+func (e *TooLargeError) Error() string {
+	more := ""
+	if e.Partial {
+		more = "at least "
+	}
+	return fmt.Sprintf("code %s: the zip is %s%s, over the %s Function Compute accepts inline; upload it to OSS and set `code: oss://bucket/object`, or ignore files in %s",
+		e.Source, more, humanBytes(e.Size), humanBytes(e.Limit), IgnoreFile)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
