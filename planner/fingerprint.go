@@ -1,0 +1,47 @@
+package planner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Fingerprint is a hash of everything a plan was computed from on the
+// desired side: the configuration after interpolation and the code
+// checksums. A saved plan records it; applying the plan later recomputes
+// it from the manifest and refuses when it differs (the manifest, the
+// variables or the code changed since). Secret values enter the hash only
+// as their SecretHash, so the fingerprint reveals nothing.
+func Fingerprint(d *Desired) string {
+	c := Desired{Project: d.Project, Services: slices.Clone(d.Services)}
+	slices.SortFunc(c.Services, func(a, b DesiredService) int { return strings.Compare(a.Name, b.Name) })
+	for i := range c.Services {
+		s := &c.Services[i]
+		s.Functions = slices.Clone(s.Functions)
+		slices.SortFunc(s.Functions, func(a, b DesiredFunction) int { return strings.Compare(a.Name, b.Name) })
+		for j := range s.Functions {
+			f := &s.Functions[j]
+			f.Config.EnvironmentVariables = maps.Clone(f.Config.EnvironmentVariables)
+			for k, secret := range f.Sensitive {
+				if v, ok := f.Config.EnvironmentVariables[k]; ok && secret {
+					f.Config.EnvironmentVariables[k] = SecretHash(v)
+				}
+			}
+			f.Triggers = slices.Clone(f.Triggers)
+			slices.SortFunc(f.Triggers, func(a, b DesiredTrigger) int { return strings.Compare(a.Name, b.Name) })
+		}
+		s.Aliases = slices.Clone(s.Aliases)
+		slices.SortFunc(s.Aliases, func(a, b DesiredAlias) int { return strings.Compare(a.Name, b.Name) })
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		// Desired holds only encodable values; a failure here is a bug
+		// worth a fingerprint that never matches.
+		return "sha256:unencodable:" + err.Error()
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
