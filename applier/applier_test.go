@@ -370,3 +370,65 @@ func TestExitCodes(t *testing.T) {
 	}
 	assert.True(t, errors.Is(&ConflictError{Err: context.Canceled}, context.Canceled))
 }
+
+func TestPublishAfterAServiceUpdateIsGuardedByTheETagThatUpdateReturned(t *testing.T) {
+	t.Parallel()
+	api := newStoreAPI(t)
+	p := shopProject(t)
+	ctx := context.Background()
+	_, err := Apply(ctx, api, planFor(t, api, p, false), Options{Code: p.provider()})
+	require.NoError(t, err)
+
+	p.desired.Services[0].Config.Description = ptr("Shop backend, v2")
+	plan := planFor(t, api, p, false)
+	require.Equal(t, plan.Change("service.shop").ETag, plan.Change("version.shop").ETag, "planned with the old ETag")
+
+	res, err := Apply(ctx, api, plan, Options{Code: p.provider()})
+	require.NoError(t, err)
+	assert.Equal(t, Published, stepActions(res)["version.shop"])
+	assert.Equal(t, "2", res.Published["shop"])
+}
+
+func TestATriggerWhoseTypeChangedIsReplaced(t *testing.T) {
+	t.Parallel()
+	api := newStoreAPI(t)
+	p := shopProject(t)
+	ctx := context.Background()
+	_, err := Apply(ctx, api, planFor(t, api, p, false), Options{Code: p.provider()})
+	require.NoError(t, err)
+
+	p.function("shop", "api").Triggers[0].Input = fc.TriggerInput{
+		TriggerType: "timer", TriggerConfig: []byte(`{"cronExpression":"@every 5m","enable":true}`),
+	}
+	plan := planFor(t, api, p, false)
+	require.Equal(t, planner.ActionReplace, plan.Change("trigger.shop/api/web").Action)
+	res, err := Apply(ctx, api, plan, Options{Code: p.provider()})
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Replaced: 1}, res.Summary)
+	tr, err := api.GetTrigger(ctx, "shop", "api", "web")
+	require.NoError(t, err)
+	assert.Equal(t, "timer", tr.TriggerType)
+	assert.False(t, planFor(t, api, p, false).HasChanges())
+}
+
+func TestPruneDeletesAFunctionAfterItsTriggers(t *testing.T) {
+	t.Parallel()
+	api := newStoreAPI(t)
+	p := shopProject(t)
+	ctx := context.Background()
+	_, err := Apply(ctx, api, planFor(t, api, p, false), Options{Code: p.provider()})
+	require.NoError(t, err)
+
+	fns := p.desired.Services[0].Functions
+	p.desired.Services[0].Functions = slices.DeleteFunc(slices.Clone(fns), func(f planner.DesiredFunction) bool { return f.Name == "api" })
+	assert.Equal(t, []string{"function.shop/api"}, planFor(t, api, p, false).NotManaged, "without prune it is left alone")
+
+	start := len(api.writeLog())
+	res, err := Apply(ctx, api, planFor(t, api, p, true), Options{Code: p.provider()})
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Deleted: 2, Published: 1, Updated: 1}, res.Summary, "trigger and function deleted, a version without it published, the alias moved")
+	log := api.writeLog()[start:]
+	before(t, log, "DeleteTrigger shop/api/web", "DeleteFunction shop/api")
+	before(t, log, "DeleteFunction shop/api", "PublishVersion shop")
+	assert.False(t, planFor(t, api, p, true).HasChanges())
+}

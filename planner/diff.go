@@ -431,6 +431,17 @@ func (s *serviceDiff) alias(da *DesiredAlias) error {
 		return fmt.Errorf("alias %s/%s: version %q is neither %q nor a version id", name, da.Name, da.Version, VersionLatest)
 	}
 
+	exists := func(id string) bool {
+		return slices.ContainsFunc(s.ls.Versions, func(v fc.Version) bool { return v.VersionID == id })
+	}
+	if !toPublished && !exists(version) {
+		return fmt.Errorf("alias %s/%s: version %s of service %s does not exist", name, da.Name, version, name)
+	}
+	for id := range da.AdditionalVersionWeight {
+		if !exists(id) {
+			return fmt.Errorf("alias %s/%s: additionalVersionWeight names version %s, which does not exist", name, da.Name, id)
+		}
+	}
 	weights := map[string]float64{}
 	maps.Copy(weights, da.AdditionalVersionWeight)
 	desc := da.Description

@@ -314,6 +314,7 @@ func TestAliasLatestWithNoVersionAtAllIsAnError(t *testing.T) {
 func TestAnAliasPinnedToAVersionWithWeightsIsCompared(t *testing.T) {
 	d := shopDesired()
 	live := convergedLive(d)
+	live.Services["shop"].Versions = []fc.Version{{VersionID: "2"}, {VersionID: "1"}}
 	d.Services[0].Aliases[0] = DesiredAlias{Name: "live", Version: "1", AdditionalVersionWeight: map[string]float64{"2": 0.1}}
 
 	p, err := Diff(d, live, diffOptions())
@@ -411,4 +412,26 @@ func TestDestroyDeletesEverythingInReverseOrder(t *testing.T) {
 
 	_, err = DestroyPlan(live, []string{"unread"})
 	assert.Error(t, err)
+}
+
+func TestAnAliasNamingAVersionThatDoesNotExistIsAnError(t *testing.T) {
+	cases := []struct {
+		name  string
+		alias DesiredAlias
+		want  string
+	}{
+		{"a main version", DesiredAlias{Name: "live", Version: "7"}, "alias shop/live: version 7 of service shop does not exist"},
+		{"a weighted version", DesiredAlias{Name: "live", Version: "1", AdditionalVersionWeight: map[string]float64{"9": 0.5}}, "alias shop/live: additionalVersionWeight names version 9, which does not exist"},
+		{"something that is not a version", DesiredAlias{Name: "live", Version: "newest"}, `alias shop/live: version "newest" is neither "latest" nor a version id`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := shopDesired()
+			live := convergedLive(d)
+			d.Services[0].Aliases[0] = tc.alias
+			_, err := Diff(d, live, diffOptions())
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
 }
