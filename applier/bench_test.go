@@ -38,7 +38,7 @@ func (instantAPI) PublishVersion(context.Context, string, string, string) (*fc.V
 	return &fc.Version{VersionID: "1"}, nil
 }
 func (instantAPI) ListAllVersions(context.Context, string) ([]fc.Version, error) { return nil, nil }
-func (instantAPI) DeleteVersion(context.Context, string, string) error        { return nil }
+func (instantAPI) DeleteVersion(context.Context, string, string) error           { return nil }
 func (instantAPI) CreateAlias(context.Context, string, fc.AliasInput) (*fc.Alias, error) {
 	return &fc.Alias{ETag: "e"}, nil
 }
