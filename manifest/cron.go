@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,7 +54,11 @@ func CheckCron(expr string) error {
 	}
 	for i, f := range fields {
 		if err := cronFields[i].check(f); err != nil {
-			return fmt.Errorf("%q: %s field %q: %w", expr, cronFields[i].name, f, err)
+			var v *valueError
+			if errors.As(err, &v) && v.value == f {
+				return fmt.Errorf("%q: %s %s", expr, cronFields[i].name, err)
+			}
+			return fmt.Errorf("%q: %s %q: %w", expr, cronFields[i].name, f, err)
 		}
 	}
 	return nil
@@ -95,6 +100,13 @@ func (c cronField) check(f string) error {
 	return nil
 }
 
+// valueError is a field value out of its range.
+type valueError struct {
+	value, rule string
+}
+
+func (e *valueError) Error() string { return fmt.Sprintf("must be %s, not %s", e.rule, e.value) }
+
 func (c cronField) value(s string) (int, error) {
 	for i, n := range c.names {
 		if strings.EqualFold(s, n) {
@@ -103,10 +115,11 @@ func (c cronField) value(s string) (int, error) {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v < c.lo || v > c.hi {
+		rule := fmt.Sprintf("%d-%d", c.lo, c.hi)
 		if len(c.names) > 0 {
-			return 0, fmt.Errorf("%q must be %d-%d or %s-%s", s, c.lo, c.hi, c.names[0], c.names[len(c.names)-1])
+			rule += fmt.Sprintf(" or %s-%s", c.names[0], c.names[len(c.names)-1])
 		}
-		return 0, fmt.Errorf("%q must be a number from %d to %d", s, c.lo, c.hi)
+		return 0, &valueError{value: s, rule: rule}
 	}
 	return v, nil
 }

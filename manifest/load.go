@@ -230,7 +230,14 @@ func (o *object) boolean(name string) (value, set bool) {
 		return false, false
 	}
 	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
-		o.l.errorf(v, join(o.path, name), "must be true or false, not %s", describe(v))
+		hint := ""
+		switch strings.ToLower(v.Value) {
+		case "yes", "on", "y":
+			hint = " (YAML 1.2 reads yes/on as text; write true)"
+		case "no", "off", "n":
+			hint = " (YAML 1.2 reads no/off as text; write false)"
+		}
+		o.l.errorf(v, join(o.path, name), "must be true or false, not %s%s", describe(v), hint)
 		return false, false
 	}
 	b, err := strconv.ParseBool(strings.ToLower(v.Value))

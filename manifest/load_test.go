@@ -283,7 +283,7 @@ func TestDiagnosticsNameTheProblemAndItsPosition(t *testing.T) {
 			`fcdeploy.yaml:10:22: services.svc.functions.fn.description: ${owner} is not a valid reference; use ${vars.NAME}, ${env.NAME} or ${env.NAME:-default}`,
 		}},
 		{"a duplicate key", minimal + "        handler: main.handler\n", "", []string{
-			`fcdeploy.yaml:10:9: duplicate key "handler" (first defined at line 8); remove one of them`,
+			`fcdeploy.yaml:10:9: services.svc.functions.fn.handler: duplicate key "handler" (first defined at line 8); remove one of them`,
 		}},
 		{"an unknown environment lists the known ones", "environments: {staging: {}, prod: {}}\n" + minimal, "prd", []string{
 			`fcdeploy.yaml:1:1: environments: unknown environment "prd"; did you mean "prod"? Known environments: prod, staging`,
@@ -302,7 +302,10 @@ func TestDiagnosticsNameTheProblemAndItsPosition(t *testing.T) {
 			`fcdeploy.yaml:6:7: services.svc.functions.9fn: function name "9fn" must start with a letter or _ and contain only letters, digits, _ and -`,
 		}},
 		{"a YAML syntax error carries its line", "project: demo\nservices:\n  svc:\n    functions: {\n", "", []string{
-			`fcdeploy.yaml:4:5: yaml: did not find expected node content`,
+			`fcdeploy.yaml:5:1: yaml: did not find expected node content here; is a value missing or a bracket not closed?`,
+		}},
+		{"an unclosed flow mapping points at its brace", "project: demo\nservices:\n  svc: {functions: {}\n  other: {}\n", "", []string{
+			"fcdeploy.yaml:3:8: yaml: did not find expected ',' or '}' in the {...} mapping that starts here; is a comma or the closing } missing?",
 		}},
 		{"a tab used for indentation", "project: demo\nservices:\n\tsvc: {}\n", "", []string{
 			`fcdeploy.yaml:3:1: yaml: a tab character is used for indentation; YAML allows only spaces`,

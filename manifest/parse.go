@@ -48,7 +48,7 @@ func Parse(file string, data []byte) (*Document, []Diagnostic) {
 		return doc, []Diagnostic{{File: file, Message: "the file is empty; it needs at least `project:` and `services:`"}}
 	}
 	x := &expander{file: file}
-	top := x.copy(root.Content[0], 0)
+	top := x.copy(root.Content[0], 0, "")
 	if x.stopped {
 		return doc, x.diags
 	}
@@ -105,6 +105,21 @@ func syntaxDiagnostic(file string, data []byte, err error) Diagnostic {
 	} else if m := yamlLineRE.FindStringSubmatch(d.Message); m != nil {
 		d.Line, _ = strconv.Atoi(m[1])
 		d.Message = "yaml: " + strings.TrimPrefix(d.Message, m[0])
+		for _, c := range parserContexts {
+			if strings.HasSuffix(d.Message, c.problem) {
+				// yaml.v3 reports these at the 0-based line of the
+				// construct that is not finished; name that construct.
+				d.Line++
+				d.Message += " " + c.context
+				if d.Line <= len(lines) {
+					if i := strings.IndexAny(lines[d.Line-1], c.opener); c.opener != "" && i >= 0 {
+						d.Col = i + 1
+						return d
+					}
+				}
+				break
+			}
+		}
 	}
 	if strings.Contains(d.Message, "cannot start any token") {
 		// Almost always a tab used for indentation; point at it.
@@ -126,6 +141,16 @@ func syntaxDiagnostic(file string, data []byte, err error) Diagnostic {
 	return d
 }
 
+// parserContexts are the yaml.v3 parser errors that carry the position of
+// the unfinished construct rather than of the problem.
+var parserContexts = []struct{ problem, context, opener string }{
+	{"did not find expected ',' or '}'", "in the {...} mapping that starts here; is a comma or the closing } missing?", "{"},
+	{"did not find expected ',' or ']'", "in the [...] list that starts here; is a comma or the closing ] missing?", "["},
+	{"did not find expected key", "in the mapping that starts here; check the indentation of the lines below it", ""},
+	{"did not find expected '-' indicator", "in the list that starts here; check the indentation of the lines below it", ""},
+	{"did not find expected node content", "here; is a value missing or a bracket not closed?", ""},
+}
+
 // expander copies the parsed tree, replacing aliases with copies of their
 // anchors within the MaxAliasNodes budget.
 type expander struct {
@@ -133,58 +158,59 @@ type expander struct {
 	aliasNodes int
 	inAlias    int
 	aliasAt    *yaml.Node // the outermost alias being expanded
+	aliasPath  string
 	stopped    bool
 	diags      []Diagnostic
 }
 
-func (x *expander) stop(n *yaml.Node, msg string) *yaml.Node {
+func (x *expander) stop(n *yaml.Node, path, msg string) *yaml.Node {
 	if !x.stopped {
 		x.stopped = true
-		x.diags = append(x.diags, Diagnostic{File: x.file, Line: n.Line, Col: n.Column, Message: msg})
+		x.diags = append(x.diags, Diagnostic{File: x.file, Line: n.Line, Col: n.Column, Path: path, Message: msg})
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
 }
 
-func (x *expander) copy(n *yaml.Node, depth int) *yaml.Node {
+func (x *expander) copy(n *yaml.Node, depth int, path string) *yaml.Node {
 	if x.stopped {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
 	}
 	if depth > MaxDepth {
-		return x.stop(n, fmt.Sprintf("values are nested more than %d levels deep", MaxDepth))
+		return x.stop(n, path, fmt.Sprintf("values are nested more than %d levels deep", MaxDepth))
 	}
 	if x.inAlias > 0 {
 		x.aliasNodes++
 		if x.aliasNodes > MaxAliasNodes {
-			return x.stop(x.aliasAt, fmt.Sprintf(
+			return x.stop(x.aliasAt, x.aliasPath, fmt.Sprintf(
 				"YAML aliases expand to more than %d values; the document is refused (an alias bomb?)", MaxAliasNodes))
 		}
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return x.stop(n, "yaml: alias without an anchor")
+			return x.stop(n, path, "yaml: alias without an anchor")
 		}
 		if x.inAlias == 0 {
-			x.aliasAt = n
+			x.aliasAt, x.aliasPath = n, path
 		}
 		x.inAlias++
-		c := x.copy(n.Alias, depth)
+		c := x.copy(n.Alias, depth, path)
 		x.inAlias--
 		return c
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
 		}
-		return x.copy(n.Content[0], depth)
+		return x.copy(n.Content[0], depth, path)
 	case yaml.MappingNode:
-		return x.mapping(n, depth)
+		return x.mapping(n, depth, path)
 	case yaml.SequenceNode:
 		c := &yaml.Node{Kind: n.Kind, Tag: n.Tag, Style: n.Style, Line: n.Line, Column: n.Column}
-		for _, e := range n.Content {
+		for i, e := range n.Content {
 			if x.stopped {
 				break
 			}
-			c.Content = append(c.Content, x.copy(e, depth+1))
+			c.Content = append(c.Content, x.copy(e, depth+1, join(path, strconv.Itoa(i))))
 		}
 		return c
 	default:
@@ -196,7 +222,7 @@ func (x *expander) copy(n *yaml.Node, depth int) *yaml.Node {
 
 // mapping copies a mapping, reporting duplicate keys and applying merge
 // keys: entries written in the mapping win over merged ones.
-func (x *expander) mapping(n *yaml.Node, depth int) *yaml.Node {
+func (x *expander) mapping(n *yaml.Node, depth int, path string) *yaml.Node {
 	c := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: n.Style, Line: n.Line, Column: n.Column}
 	seen := map[string]*yaml.Node{}
 	var merges []*yaml.Node
@@ -206,28 +232,28 @@ func (x *expander) mapping(n *yaml.Node, depth int) *yaml.Node {
 			merges = append(merges, v)
 			continue
 		}
-		key := x.copy(k, depth+1)
+		key := x.copy(k, depth+1, path)
 		if key.Kind != yaml.ScalarNode {
 			x.diags = append(x.diags, Diagnostic{File: x.file, Line: k.Line, Col: k.Column,
 				Message: "keys must be plain names, not " + describe(key)})
 			continue
 		}
 		if first, dup := seen[key.Value]; dup {
-			x.diags = append(x.diags, Diagnostic{File: x.file, Line: k.Line, Col: k.Column,
+			x.diags = append(x.diags, Diagnostic{File: x.file, Line: k.Line, Col: k.Column, Path: join(path, key.Value),
 				Message: fmt.Sprintf("duplicate key %q (first defined at line %d); remove one of them", key.Value, first.Line)})
 			continue
 		}
 		seen[key.Value] = key
-		c.Content = append(c.Content, key, x.copy(v, depth+1))
+		c.Content = append(c.Content, key, x.copy(v, depth+1, join(path, key.Value)))
 	}
 	for _, m := range merges {
-		x.merge(c, seen, m, depth)
+		x.merge(c, seen, m, depth, path)
 	}
 	return c
 }
 
-func (x *expander) merge(c *yaml.Node, seen map[string]*yaml.Node, m *yaml.Node, depth int) {
-	src := x.copy(m, depth+1)
+func (x *expander) merge(c *yaml.Node, seen map[string]*yaml.Node, m *yaml.Node, depth int, path string) {
+	src := x.copy(m, depth+1, path)
 	switch src.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(src.Content); i += 2 {
@@ -240,7 +266,7 @@ func (x *expander) merge(c *yaml.Node, seen map[string]*yaml.Node, m *yaml.Node,
 	case yaml.SequenceNode:
 		for _, e := range src.Content {
 			if e.Kind == yaml.MappingNode {
-				x.merge(c, seen, e, depth)
+				x.merge(c, seen, e, depth, path)
 			}
 		}
 	default:

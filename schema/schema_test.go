@@ -237,5 +237,5 @@ func TestASyntaxErrorIsTheOnlyDiagnostic(t *testing.T) {
 	t.Parallel()
 	diags := Validate("fcdeploy.yaml", []byte("project: demo\nservices:\n  svc: [\n"), manifest.LoadOptions{LookupEnv: noEnv})
 	require.Len(t, diags, 1)
-	assert.Contains(t, diags[0].String(), "fcdeploy.yaml:3:3: yaml: did not find expected node content")
+	assert.Contains(t, diags[0].String(), "fcdeploy.yaml:4:1: yaml: did not find expected node content here")
 }
