@@ -106,6 +106,11 @@ type loader struct {
 	origin map[*yaml.Node]string
 }
 
+// minMaskedLength is the shortest environment value masked in messages;
+// shorter ones cannot be meaningful secrets and masking them would garble
+// the numbers in the message.
+const minMaskedLength = 3
+
 // from is " (from ${vars.x})" for an interpolated node, else "".
 func (l *loader) from(n *yaml.Node) string {
 	if o, ok := l.origin[n]; ok {
@@ -116,6 +121,14 @@ func (l *loader) from(n *yaml.Node) string {
 
 func (l *loader) errorf(n *yaml.Node, path, format string, args ...any) {
 	d := Diagnostic{File: l.file, Path: path, Message: fmt.Sprintf(format, args...)}
+	if n != nil && l.fromEnv[n] && len(n.Value) >= minMaskedLength {
+		// A value from the process environment may be a secret: never
+		// echo it; the "(from ${env.NAME})" suffix says where it came from.
+		d.Message = strings.ReplaceAll(d.Message, n.Value, "***")
+	}
+	if n != nil {
+		d.Message += l.from(n)
+	}
 	if n != nil {
 		d.Line, d.Col = n.Line, n.Column
 	}
@@ -256,7 +269,7 @@ func (o *object) integer(name string, def int64, check func(int64) string) int64
 	}
 	p := join(o.path, name)
 	if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") {
-		o.l.errorf(v, p, "must be a whole number, not %s%s", describe(v), o.l.from(v))
+		o.l.errorf(v, p, "must be a whole number, not %s", describe(v))
 		return def
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(v.Value, "_", ""), 64)
@@ -270,7 +283,7 @@ func (o *object) integer(name string, def int64, check func(int64) string) int64
 	}
 	if check != nil {
 		if msg := check(i); msg != "" {
-			o.l.errorf(v, p, "%s%s", msg, o.l.from(v))
+			o.l.errorf(v, p, "%s", msg)
 			return def
 		}
 	}
@@ -603,7 +616,7 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 			if s := DidYouMean(f.Runtime, fc.Runtimes); s != "" {
 				msg = fmt.Sprintf("%q is not a supported runtime; did you mean %q? Supported: %s", f.Runtime, s, strings.Join(fc.Runtimes, ", "))
 			}
-			l.errorf(o.vals["runtime"], path+".runtime", "%s%s", msg, l.from(o.vals["runtime"]))
+			l.errorf(o.vals["runtime"], path+".runtime", "%s", msg)
 		}
 	}
 	if o.has("handler") {

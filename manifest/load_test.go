@@ -185,6 +185,17 @@ services:
 	assert.Equal(t, map[string]bool{"UPSTREAM": true, "db_password": true, "APIKey": true}, fn.Sensitive)
 }
 
+func TestValuesFromTheEnvironmentNeverAppearInDiagnostics(t *testing.T) {
+	t.Parallel()
+	yaml := minimal + "        memorySize: ${env.MEM}\n        handler: ${env.HANDLER}\n"
+	yaml = strings.Replace(yaml, "        handler: index.handler\n", "", 1)
+	got := diagnostics(t, yaml, LoadOptions{LookupEnv: envOf(map[string]string{"MEM": "hunter2", "HANDLER": "s3cr3t-value"})})
+	assert.Equal(t, []string{
+		`fcdeploy.yaml:9:21: services.svc.functions.fn.memorySize: must be a whole number, not "***" (from ${env.MEM})`,
+		`fcdeploy.yaml:10:18: services.svc.functions.fn.handler: "***" must look like FILE.FUNCTION for python3, e.g. "index.handler" for function handler in index.py (from ${env.HANDLER})`,
+	}, got)
+}
+
 func TestCodeSources(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
