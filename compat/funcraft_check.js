@@ -22,6 +22,19 @@ function required(name) {
   return v;
 }
 
+// download GETs a GetFunctionCode url; a failure names the url, which is what goes wrong
+// when a server builds it from a Host header that the SDK sent without the port.
+async function download(url) {
+  let resp;
+  try {
+    resp = await fetch(url);
+  } catch (err) {
+    throw new Error(`GET ${url} (the GetFunctionCode url) failed: ${err.cause ? err.cause.message : err.message}`);
+  }
+  assert.equal(resp.status, 200, `GET ${url} (the GetFunctionCode url)`);
+  return Buffer.from(await resp.arrayBuffer());
+}
+
 async function main() {
   const client = new FC(required('FC_ACCOUNT_ID'), {
     accessKeyID: required('FC_ACCESS_KEY_ID'),
@@ -45,7 +58,7 @@ async function main() {
 
   const code = await client.getFunctionCode(service, fn);
   assert.equal(code.data.checksum, f.data.codeChecksum);
-  const zip = Buffer.from(await (await fetch(code.data.url)).arrayBuffer());
+  const zip = await download(code.data.url);
   assert.equal(zip.length, f.data.codeSize, 'the downloaded zip has codeSize bytes');
   assert.equal(zip.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'the code is a zip');
   assert.ok(zip.includes(Buffer.from('index.py')), 'the zip holds index.py');

@@ -133,6 +133,19 @@ async function rejectsWith(promise, code, status) {
   });
 }
 
+// download GETs a GetFunctionCode url; a failure names the url, which is what goes wrong
+// when a server builds it from a Host header that the SDK sent without the port.
+async function download(url) {
+  let resp;
+  try {
+    resp = await fetch(url);
+  } catch (err) {
+    throw new Error(`GET ${url} (the GetFunctionCode url) failed: ${err.cause ? err.cause.message : err.message}`);
+  }
+  assert.equal(resp.status, 200, `GET ${url} (the GetFunctionCode url)`);
+  return Buffer.from(await resp.arrayBuffer());
+}
+
 function assertResponse(resp) {
   assert.ok(resp.headers['x-fc-request-id'], 'every response carries x-fc-request-id');
   assert.ok(resp.headers.etag, `an ETag header is expected, got headers ${JSON.stringify(resp.headers)}`);
@@ -277,9 +290,7 @@ test('getFunctionCode returns a URL that downloads exactly the uploaded zip', as
   const resp = await client.getFunctionCode(svc, fn);
   assert.equal(resp.data.checksum, crc64(zip1));
   assert.ok(resp.data.url, 'a download url');
-  const got = await fetch(resp.data.url);
-  assert.equal(got.status, 200, `GET ${resp.data.url}`);
-  const body = Buffer.from(await got.arrayBuffer());
+  const body = await download(resp.data.url);
   assert.equal(body.length, zip1.length);
   assert.equal(crc64(body), resp.data.checksum);
 });
