@@ -100,7 +100,9 @@ func (e *testEnv) request(method, path string, body any, mutate ...func(*http.Re
 	for _, m := range mutate {
 		m(req)
 	}
-	if req.Header.Get("Authorization") == "" {
+	if req.Header.Get(unsignedMarker) != "" {
+		req.Header.Del(unsignedMarker)
+	} else if req.Header.Get("Authorization") == "" {
 		fc.SignRequest(req, e.creds, time.Now())
 	}
 	return req
@@ -154,3 +156,12 @@ func (e *testEnv) mustOK(method, path string, body any) reply {
 }
 
 const api = "/2016-08-15"
+
+// unsignedMarker asks request to leave the request unsigned.
+const unsignedMarker = "X-Test-Unsigned"
+
+func unsigned(r *http.Request) { r.Header.Set(unsignedMarker, "1") }
+
+func encodeZip(t testing.TB, content string) string {
+	return base64.StdEncoding.EncodeToString(testZip(t, content))
+}
