@@ -1,0 +1,53 @@
+// Package localfctest starts a local Function Compute for tests: a real
+// HTTP server on 127.0.0.1 over a BoltStore in a temporary directory, with a
+// fresh key pair, all cleaned up by t.Cleanup.
+//
+// It must not be imported by non-test code.
+package localfctest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc"
+	"github.com/fcdeploy/fcdeploy/localfc/store"
+)
+
+// Instance is one running local Function Compute.
+type Instance struct {
+	URL         string
+	AccountID   string
+	Credentials fc.Credentials
+	Store       store.Store
+	Server      *localfc.Server
+}
+
+// Start runs a local Function Compute until the test ends.
+func Start(t testing.TB) *Instance {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), localfc.StoreFileName))
+	if err != nil {
+		t.Fatalf("localfctest: %v", err)
+	}
+	creds := fc.Credentials{AccessKeyID: "TEST" + randomHex(8), AccessKeySecret: randomHex(20)}
+	srv := localfc.New(localfc.Config{
+		Store:       st,
+		Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret},
+	})
+	ts := httptest.NewServer(srv) // binds 127.0.0.1:0
+	t.Cleanup(func() {
+		ts.Close()
+		st.Close()
+	})
+	return &Instance{URL: ts.URL, AccountID: localfc.DefaultAccountID, Credentials: creds, Store: st, Server: srv}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
