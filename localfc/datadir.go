@@ -252,3 +252,16 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 	}
 	return t, nil
 }
+
+// DefaultDataDir is $FCDEPLOY_HOME, else ~/.local/share/fcdeploy: where the
+// embedded local Function Compute and `fcdeploy serve` keep their data.
+func DefaultDataDir() (string, error) {
+	if d := os.Getenv("FCDEPLOY_HOME"); d != "" {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("data dir: no $FCDEPLOY_HOME and no home directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "fcdeploy"), nil
+}

@@ -39,7 +39,9 @@ func writeResponse(w http.ResponseWriter, resp response) {
 	case resp.body != nil:
 		h.Set("Content-Type", "application/json")
 		w.WriteHeader(resp.status)
-		json.NewEncoder(w).Encode(resp.body)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.Encode(resp.body)
 	default:
 		w.WriteHeader(resp.status)
 	}
@@ -71,7 +73,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string
 	e := s.apiError(r, reqID, err)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.HTTPStatus)
-	json.NewEncoder(w).Encode(e)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(e)
 }
 
 func invalid(format string, args ...any) error {

@@ -1,13 +1,169 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fcdeploy/fcdeploy/localfc"
+	"github.com/fcdeploy/fcdeploy/localfc/store"
+)
+
+// serveSecretEnv lets the secret stay off the command line (and out of ps).
+const serveSecretEnv = "FCDEPLOY_SERVE_ACCESS_KEY_SECRET"
+
+type serveOptions struct {
+	addr      string
+	dataDir   string
+	keyID     string
+	keySecret string
+}
 
 func newServeCmd(streams *IOStreams) *cobra.Command {
-	return &cobra.Command{
+	opts := &serveOptions{}
+	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "(issue #2) not built yet",
+		Short: "Run the local Function Compute (API 2016-08-15) on this machine",
+		Long: `Run the local Function Compute: the same API as the cloud, served from a
+data directory, so fcdeploy and the official FC SDKs work with no cloud account.
+
+Without --access-key-id/--access-key-secret a key pair is created once in
+DATA/credentials.json (mode 0600). The secret can also come from
+$` + serveSecretEnv + `. Stop with Ctrl-C.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errNotBuilt("fcdeploy serve (issue #2)")
+			if opts.keySecret == "" {
+				opts.keySecret = os.Getenv(serveSecretEnv)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, opts, streams)
 		},
+	}
+	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:9000", "address to listen on (host:port; an empty host means 127.0.0.1)")
+	cmd.Flags().StringVar(&opts.dataDir, "data", "", "data directory (default $FCDEPLOY_HOME or ~/.local/share/fcdeploy)")
+	cmd.Flags().StringVar(&opts.keyID, "access-key-id", "", "accept this access key id (with --access-key-secret)")
+	cmd.Flags().StringVar(&opts.keySecret, "access-key-secret", "", "the secret of --access-key-id (or $"+serveSecretEnv+")")
+	return cmd
+}
+
+func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error {
+	if (opts.keyID == "") != (opts.keySecret == "") {
+		return fmt.Errorf("serve: --access-key-id and --access-key-secret (or $%s) go together; give both or neither", serveSecretEnv)
+	}
+	dataDir := opts.dataDir
+	if dataDir == "" {
+		d, err := localfc.DefaultDataDir()
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		dataDir = d
+	}
+	// The data directory's own pair is always accepted, so other fcdeploy
+	// commands on this directory (localfc.Connect) can use this server.
+	dirKeys, created, err := localfc.LoadOrCreateKeys(dataDir)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	creds := map[string]string{dirKeys.AccessKeyID: dirKeys.AccessKeySecret}
+	if opts.keyID != "" {
+		creds[opts.keyID] = opts.keySecret
+	}
+
+	st, err := store.Open(filepath.Join(dataDir, localfc.StoreFileName))
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			if info, rerr := localfc.ReadServerInfo(dataDir); rerr == nil {
+				return fmt.Errorf("serve %s: already served at %s by process %d: %w", dataDir, info.URL, info.PID, err)
+			}
+		}
+		return fmt.Errorf("serve %s: %w", dataDir, err)
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", listenAddr(opts.addr))
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", opts.addr, err)
+	}
+	url := "http://" + dialAddr(ln.Addr().(*net.TCPAddr))
+	if err := localfc.WriteServerInfo(dataDir, url); err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer localfc.RemoveServerInfo(dataDir)
+
+	printServeBanner(streams, url, dataDir, opts, dirKeys.AccessKeyID, dirKeys.AccessKeySecret, created)
+
+	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
+	srv := &http.Server{
+		Handler:           localfc.New(localfc.Config{Store: st, Credentials: creds, Logger: logger}),
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", slog.String("url", url))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	return nil
+}
+
+// listenAddr binds 127.0.0.1 unless the address names a host.
+func listenAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host != "" {
+		return addr
+	}
+	return net.JoinHostPort("127.0.0.1", port)
+}
+
+// dialAddr is how clients reach a listener: a wildcard bind is reached
+// through loopback.
+func dialAddr(a *net.TCPAddr) string {
+	ip := a.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
+}
+
+// printServeBanner says once how to use the server. The secret is printed
+// only when this run created it; a secret given by flag is never echoed.
+func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOptions, dirKeyID, dirSecret string, created bool) {
+	out := streams.Out
+	fmt.Fprintf(out, "Local Function Compute listening on %s (data: %s)\n\n", url, dataDir)
+	fmt.Fprintf(out, "Use it with --endpoint %s --account-id %s --region %s, and:\n", url, localfc.DefaultAccountID, localfc.DefaultRegion)
+	credFile := filepath.Join(dataDir, localfc.CredentialsFileName)
+	switch {
+	case opts.keyID != "":
+		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", opts.keyID)
+		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=<the secret you gave>\n")
+		fmt.Fprintf(out, "(the key pair in %s is accepted too)\n", credFile)
+	case created:
+		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", dirKeyID)
+		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", dirSecret)
+		fmt.Fprintf(out, "This key pair was just created and saved in %s (mode 0600); it is not shown again.\n", credFile)
+	default:
+		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", dirKeyID)
+		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=<accessKeySecret from %s>\n", credFile)
 	}
 }
