@@ -168,6 +168,21 @@ test('the helpers compute the standard CRC-64/XZ check value', () => {
   assert.notEqual(crc64(zip1), crc64(zip2));
 });
 
+test('a wrong secret is SignatureNotMatch and an unknown key InvalidAccessKeyId (403)', async () => {
+  const withKey = (id, secret) => new FC(accountID, {
+    accessKeyID: id, accessKeySecret: secret, region: 'cn-hangzhou', endpoint, timeout: 20000,
+  });
+  await rejectsWith(withKey(required('FC_ACCESS_KEY_ID'), 'not-the-secret').listServices(),
+    'SignatureNotMatch', 403);
+  await rejectsWith(withKey(`unknown${run}`, 'whatever').listServices(), 'InvalidAccessKeyId', 403);
+});
+
+test('a request dated more than 15 minutes away is RequestTimeTooSkewed (403)', async () => {
+  // fc2 lets caller headers override its own, and signs what it sends.
+  const old = new Date(Date.now() - 20 * 60 * 1000).toUTCString();
+  await rejectsWith(client.listServices({}, { date: old }), 'RequestTimeTooSkewed', 403);
+});
+
 test('a missing service is ServiceNotFound (404)', async () => {
   await rejectsWith(client.getService(`missing-${run}`), 'ServiceNotFound', 404);
 });
