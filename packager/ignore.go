@@ -86,12 +86,15 @@ func parsePattern(line string) (pattern, bool) {
 		if s == "" {
 			continue // "a//b" means "a/b"
 		}
+		if s == "**" && len(p.segs) > 0 && p.segs[len(p.segs)-1] == "**" {
+			continue // "**/**" means "**"
+		}
 		p.segs = append(p.segs, s)
 	}
 	if len(p.segs) == 0 {
 		return pattern{}, false
 	}
-	if !anchored {
+	if !anchored && p.segs[0] != "**" {
 		p.segs = append([]string{"**"}, p.segs...)
 	}
 	return p, true
@@ -138,38 +141,35 @@ func (p pattern) match(parts []string, isDir bool) bool {
 	if p.dirOnly && !isDir {
 		return false
 	}
-	return matchSegs(p.segs, parts, 0)
+	return matchSegs(p.segs, parts)
 }
 
 // matchSegs matches glob segments against path segments. "**" matches zero
 // or more whole segments, except as the last segment where it needs at
-// least one ("dir/**" matches what is inside dir, not dir itself).
-func matchSegs(segs, parts []string, depth int) bool {
-	if depth > 64 {
-		return false // bound hostile patterns like **/**/**/...
-	}
-	for len(segs) > 0 {
-		if segs[0] == "**" {
-			rest := segs[1:]
-			for len(rest) > 0 && rest[0] == "**" {
-				rest = rest[1:]
+// least one ("dir/**" matches what is inside dir, not dir itself). It is a
+// dynamic programme over (segment, part) so hostile patterns such as
+// "**/a/**/a/**/b" stay polynomial.
+func matchSegs(segs, parts []string) bool {
+	n, m := len(segs), len(parts)
+	// ok[j] is "segs[i:] matches parts[j:]" for the row i being computed;
+	// next holds row i+1.
+	next := make([]bool, m+1)
+	ok := make([]bool, m+1)
+	next[m] = true // no segments match no parts
+	for i := n - 1; i >= 0; i-- {
+		for j := m; j >= 0; j-- {
+			switch {
+			case segs[i] == "**" && i == n-1:
+				ok[j] = j < m
+			case segs[i] == "**":
+				ok[j] = next[j] || (j < m && ok[j+1])
+			default:
+				ok[j] = j < m && next[j+1] && matchGlob(segs[i], parts[j])
 			}
-			if len(rest) == 0 {
-				return len(parts) > 0
-			}
-			for i := 0; i <= len(parts); i++ {
-				if matchSegs(rest, parts[i:], depth+1) {
-					return true
-				}
-			}
-			return false
 		}
-		if len(parts) == 0 || !matchGlob(segs[0], parts[0]) {
-			return false
-		}
-		segs, parts = segs[1:], parts[1:]
+		next, ok = ok, next
 	}
-	return len(parts) == 0
+	return next[0]
 }
 
 // matchGlob matches one path segment against one glob segment: `*` any run

@@ -76,8 +76,10 @@ type Options struct {
 	Level int
 }
 
-// DefaultLevel is the deflate level archives are built with.
-const DefaultLevel = 6
+// DefaultLevel is the deflate level archives are built with: on source-like
+// trees it gives zips as small as Info-ZIP's default (-6) for about 15%
+// less CPU than Go's level 6 (bench/package).
+const DefaultLevel = 5
 
 // DirOptions describe the function a directory is packaged for; they only
 // drive checks, never the zip's content.

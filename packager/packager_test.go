@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -97,6 +98,18 @@ var sampleTree = map[string]file{
 	"data/empty.txt":    {body: ""},
 	"data/a b/ünï.json": {body: `{"k": "v"}`},
 	"group-exec.sh":     {body: "echo g\n", mode: 0o710},
+	"lib/words.txt":     {body: wordsBody()},
+}
+
+// wordsBody is 60 KB of varied text: big enough that the deflate level and
+// the compressor's choices show in the pinned hash.
+func wordsBody() string {
+	var sb strings.Builder
+	words := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu")
+	for i := 0; sb.Len() < 60_000; i++ {
+		fmt.Fprintf(&sb, "%d %s %s %d\n", i, words[i%len(words)], words[(i*7)%len(words)], i*i%977)
+	}
+	return sb.String()
 }
 
 func TestSameTreeGivesByteIdenticalZip(t *testing.T) {
@@ -166,7 +179,7 @@ func TestArchiveHashIsPinned(t *testing.T) {
 	writeTree(t, dir, sampleTree)
 	a := pkgDir(t, dir)
 	sum := sha256.Sum256(a.Zip)
-	assert.Equal(t, "2edb4426fd6c41033b9a9f41d0c1dd555b3ac90c149f7adb90b83a8413367c8d", hex.EncodeToString(sum[:]))
+	assert.Equal(t, "0b583b78cef3bcfa56a6155a17e8c47a92e7a77ee6555e9d45751496ed54a9b2", hex.EncodeToString(sum[:]))
 	assert.Equal(t, fc.CodeChecksum(a.Zip), a.Checksum)
 	assert.Equal(t, int64(len(a.Zip)), a.Size)
 	assert.Equal(t, len(sampleTree), a.Files)
@@ -220,10 +233,10 @@ func TestEntriesAreSortedWithNormalisedModesAndNoDirectories(t *testing.T) {
 	writeTree(t, dir, sampleTree)
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "empty/nested"), 0o755))
 	a := pkgDir(t, dir)
-	assert.Equal(t, []string{"bin/tool", "data/a b/ünï.json", "data/empty.txt", "group-exec.sh", "index.py", "lib/util.py"}, zipNames(t, a.Zip))
+	assert.Equal(t, []string{"bin/tool", "data/a b/ünï.json", "data/empty.txt", "group-exec.sh", "index.py", "lib/util.py", "lib/words.txt"}, zipNames(t, a.Zip))
 	assert.Equal(t, map[string]os.FileMode{
 		"bin/tool": 0o755, "data/a b/ünï.json": 0o644, "data/empty.txt": 0o644,
-		"group-exec.sh": 0o755, "index.py": 0o644, "lib/util.py": 0o644,
+		"group-exec.sh": 0o755, "index.py": 0o644, "lib/util.py": 0o644, "lib/words.txt": 0o644,
 	}, zipEntries(t, a.Zip))
 	assert.Equal(t, sampleTree["lib/util.py"].body, zipContent(t, a.Zip, "lib/util.py"))
 	assert.Equal(t, sampleTree["data/a b/ünï.json"].body, zipContent(t, a.Zip, "data/a b/ünï.json"))

@@ -88,7 +88,7 @@ func walkTree(dir, root string) (*tree, error) {
 	}
 	slices.SortFunc(t.entries, func(a, b entry) int { return strings.Compare(a.name, b.name) })
 	if len(t.entries) == 0 {
-		return nil, fmt.Errorf("code directory %s %w", dir, ErrEmpty)
+		return nil, fmt.Errorf("code directory %s %w; add the code, or check %s and the built-in ignores (VCS folders, .fcdeploy, editor junk)", dir, ErrEmpty, IgnoreFile)
 	}
 	return t, nil
 }
