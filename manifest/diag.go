@@ -63,6 +63,21 @@ func SortDiagnostics(ds []Diagnostic) []Diagnostic {
 	return slices.Compact(ds)
 }
 
+// MaxDiagnostics is how many problems are listed; a document with more
+// gets a last line saying how many were left out.
+const MaxDiagnostics = 100
+
+// LimitDiagnostics keeps the first MaxDiagnostics of sorted diagnostics.
+func LimitDiagnostics(ds []Diagnostic) []Diagnostic {
+	if len(ds) <= MaxDiagnostics {
+		return ds
+	}
+	rest := len(ds) - MaxDiagnostics
+	ds = append(ds[:MaxDiagnostics:MaxDiagnostics], Diagnostic{File: ds[0].File,
+		Message: fmt.Sprintf("%d more problems not shown; fix the ones above first", rest)})
+	return ds
+}
+
 // DidYouMean returns the candidate closest to word by edit distance, or ""
 // when none is close enough to be a plausible typo.
 func DidYouMean(word string, candidates []string) string {

@@ -63,13 +63,37 @@ func LoadDiagnostics(name string, data []byte, opt LoadOptions) (*Project, []Dia
 		return nil, []Diagnostic{{File: name, Message: err.Error()}}
 	}
 	doc, diags := Parse(name, data)
-	if doc.Root == nil {
-		return nil, SortDiagnostics(diags)
+	p, more := doc.load(dir, opt)
+	if diags = append(diags, more...); len(diags) > 0 {
+		return nil, LimitDiagnostics(SortDiagnostics(diags))
 	}
-	l := &loader{file: name, dir: dir, opt: opt, diags: diags, fromEnv: map[*yaml.Node]bool{}, origin: map[*yaml.Node]string{}}
-	p := l.project(doc.Root)
+	return p, nil
+}
+
+// Load builds the project from a parsed document, with the checks that
+// need interpolated values. It interpolates the document in place, so it
+// consumes it: run schema checks on the document before. The diagnostics
+// do not include those Parse returned.
+func (d *Document) Load(opt LoadOptions) (*Project, []Diagnostic) {
+	if opt.LookupEnv == nil {
+		opt.LookupEnv = os.LookupEnv
+	}
+	dir, err := filepath.Abs(filepath.Dir(d.File))
+	if err != nil {
+		return nil, []Diagnostic{{File: d.File, Message: err.Error()}}
+	}
+	return d.load(dir, opt)
+}
+
+func (d *Document) load(dir string, opt LoadOptions) (*Project, []Diagnostic) {
+	if d.Root == nil {
+		return nil, nil
+	}
+	l := &loader{file: d.File, dir: dir, opt: opt, fromEnv: map[*yaml.Node]bool{}, origin: map[*yaml.Node]string{}}
+	p := l.project(d.Root)
+	d.Root = nil // interpolated in place: not the document as written any more
 	if len(l.diags) > 0 {
-		return nil, SortDiagnostics(l.diags)
+		return nil, l.diags
 	}
 	return p, nil
 }

@@ -452,3 +452,40 @@ func TestDidYouMean(t *testing.T) {
 		assert.Equal(t, want, DidYouMean(word, fields), word)
 	}
 }
+
+func TestAManifestUsingEveryFieldLoads(t *testing.T) {
+	t.Parallel()
+	p, err := Load("../testdata/manifests/full/fcdeploy.yaml", LoadOptions{Env: "prod", LookupEnv: noEnv})
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{"PROD_AK_ID", "PROD_AK_SECRET", "PROD_STS_TOKEN"}, p.Env.Credentials)
+	assert.Equal(t, "222222", p.Env.AccountID, "an unquoted account id is the same string")
+	assert.Equal(t, "cn-hangzhou", p.Environments["staging"].Region, "environment fields are interpolated")
+	assert.Equal(t, "http://127.0.0.1:9000", p.Environments["staging"].Endpoint)
+
+	api := p.Service("api")
+	assert.Equal(t, "Public API (prod)", api.Description)
+	assert.Equal(t, &fc.LogConfig{Project: "logs", Logstore: "api"}, api.LogConfig)
+	assert.Equal(t, &fc.VPCConfig{VPCID: "vpc-1", VSwitchIDs: []string{"vsw-1", "vsw-2"}, SecurityGroupID: "sg-1"}, api.VPCConfig)
+	assert.Equal(t, 10003, api.NASConfig.UserID)
+	assert.Equal(t, "/mnt/api", api.NASConfig.MountPoints[0].MountDir)
+	assert.Equal(t, []string{"canary", "live"}, []string{api.Aliases[0].Name, api.Aliases[1].Name})
+	assert.Equal(t, map[string]float64{"4": 0.1}, api.Alias("canary").AdditionalVersionWeight)
+
+	web := api.Function("web")
+	assert.Equal(t, int32(1024), web.MemorySize)
+	assert.Equal(t, int32(20), web.InstanceConcurrency)
+	assert.Equal(t, "8080", web.EnvironmentVariables["PORT"])
+	assert.Equal(t, map[string]bool{"API_TOKEN": true}, web.Sensitive)
+
+	jobs := api.Function("jobs")
+	assert.Equal(t, "index.init", jobs.Initializer)
+	assert.Equal(t, int32(10), jobs.InitializationTimeout)
+	assert.Equal(t, []string{"nightly", "uploads"}, []string{jobs.Triggers[0].Name, jobs.Triggers[1].Name})
+	assert.Equal(t, `{"cronExpression":"0 30 2 ? * MON-FRI","enable":false,"payload":"nightly"}`, string(jobs.Triggers[0].Config))
+	up := jobs.Triggers[1]
+	assert.Equal(t, "acs:oss:cn-hangzhou:111111:uploads", up.SourceARN)
+	assert.JSONEq(t, `{"events":["oss:ObjectCreated:*"],"filter":{"key":{"prefix":"incoming/","suffix":".csv"}}}`, string(up.Config))
+
+	archived := api.Function("archived")
+	assert.Equal(t, CodeSource{Kind: CodeOSS, Bucket: "full-artifacts", Object: "archived.jar", Pos: archived.Code.Pos}, archived.Code)
+}

@@ -111,12 +111,12 @@ func TestTheSchemaAndTheLoaderKnowTheSameFields(t *testing.T) {
 
 func TestTheExamplesAreValid(t *testing.T) {
 	t.Parallel()
-	for _, dir := range []string{"../examples/hello", "../examples/shop"} {
+	for _, dir := range []string{"../examples/hello", "../examples/shop", "../testdata/manifests/full"} {
 		path := filepath.Join(dir, manifest.DefaultFile)
 		data, err := os.ReadFile(path)
 		require.NoError(t, err)
 		for _, env := range []string{"", "staging", "prod"} {
-			if dir == "../examples/hello" && env != "" {
+			if strings.HasSuffix(dir, "hello") && env != "" {
 				continue
 			}
 			assert.Empty(t, Validate(path, data, manifest.LoadOptions{Env: env, LookupEnv: noEnv}), "%s --env %q", path, env)

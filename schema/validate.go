@@ -49,24 +49,27 @@ func Load(path string, opt manifest.LoadOptions) (*manifest.Project, error) {
 }
 
 func validate(file string, data []byte, opt manifest.LoadOptions) (*manifest.Project, []Diagnostic) {
-	p, diags := manifest.LoadDiagnostics(file, data, opt)
-	doc, _ := manifest.Parse(file, data)
+	doc, diags := manifest.Parse(file, data)
 	if doc.Root == nil {
-		return p, diags // the loader reported why
+		return nil, manifest.SortDiagnostics(diags)
 	}
+	// The schema sees the document as written; Load then interpolates it.
+	checked := Check(doc)
+	p, loaded := doc.Load(opt)
+	diags = append(diags, loaded...)
 	// Where the loader already explained a problem, its message (which
 	// knows the interpolated value) wins over the schema's.
 	seen := map[[2]int]bool{}
 	for _, d := range diags {
 		seen[[2]int{d.Line, d.Col}] = true
 	}
-	for _, d := range Check(doc) {
+	for _, d := range checked {
 		if !seen[[2]int{d.Line, d.Col}] {
 			diags = append(diags, d)
 		}
 	}
 	if len(diags) > 0 {
-		return nil, manifest.SortDiagnostics(diags)
+		return nil, manifest.LimitDiagnostics(manifest.SortDiagnostics(diags))
 	}
 	return p, nil
 }
@@ -97,6 +100,28 @@ func Check(doc *manifest.Document) []Diagnostic {
 type translator struct {
 	doc   *manifest.Document
 	diags []Diagnostic
+	// index maps a JSON pointer's tokens, joined by NUL, to the key and
+	// value nodes there; built once so that placing n errors is O(n).
+	index map[string][2]*yaml.Node
+}
+
+func (t *translator) buildIndex() {
+	t.index = map[string][2]*yaml.Node{}
+	var walk func(n *yaml.Node, key *yaml.Node, path string)
+	walk = func(n, key *yaml.Node, path string) {
+		t.index[path] = [2]*yaml.Node{key, n}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], n.Content[i], path+"\x00"+n.Content[i].Value)
+			}
+		case yaml.SequenceNode:
+			for i, e := range n.Content {
+				walk(e, nil, path+"\x00"+strconv.Itoa(i))
+			}
+		}
+	}
+	walk(t.doc.Root, nil, "")
 }
 
 // walk turns the error tree into diagnostics. For anyOf, the branch that
@@ -225,8 +250,21 @@ func (t *translator) addAt(n *yaml.Node, path, msg string) {
 }
 
 func (t *translator) locate(instance string) (key, value *yaml.Node) {
-	key, value, _ = t.doc.Locate(tokens(instance))
-	return key, value
+	if t.index == nil {
+		t.buildIndex()
+	}
+	toks := tokens(instance)
+	// The deepest existing node, as Document.Locate would find it.
+	for i := len(toks); i >= 0; i-- {
+		p := ""
+		for _, tok := range toks[:i] {
+			p += "\x00" + tok
+		}
+		if kv, ok := t.index[p]; ok {
+			return kv[0], kv[1]
+		}
+	}
+	return nil, t.doc.Root
 }
 
 func (t *translator) value(instance string) string {

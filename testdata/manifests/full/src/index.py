@@ -1,0 +1,6 @@
+def handler(event, context):
+    return event
+
+
+def init(context):
+    pass
