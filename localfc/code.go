@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,14 +34,29 @@ func getFunctionCode(ctx context.Context, s *Server, c *call) (response, error) 
 		account: c.account, service: c.service, qualifier: c.qualifier, function: c.function,
 		checksum: fn.CodeChecksum, expires: s.now().Add(codeURLTTL),
 	})
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
-	}
 	return jsonOK(fc.FunctionCode{
-		URL:      scheme + "://" + c.r.Host + apiPrefix + "code/" + token,
+		URL:      baseURL(c.r) + apiPrefix + "code/" + token,
 		Checksum: fn.CodeChecksum,
 	}, ""), nil
+}
+
+// baseURL is scheme://host[:port] of this server as the client addressed
+// it. The Node SDK sends Host without the port, so a missing port comes
+// from the connection's local address (unless it is the scheme's default).
+func baseURL(r *http.Request) string {
+	scheme, defPort := "http", "80"
+	if r.TLS != nil {
+		scheme, defPort = "https", "443"
+	}
+	host := r.Host
+	if _, _, err := net.SplitHostPort(host); err != nil {
+		if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			if _, port, err := net.SplitHostPort(la.String()); err == nil && port != defPort {
+				host = net.JoinHostPort(strings.Trim(host, "[]"), port)
+			}
+		}
+	}
+	return scheme + "://" + host
 }
 
 // downloadCode serves the zip a token names. The token is the only

@@ -2,8 +2,10 @@ package localfc
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -95,3 +97,45 @@ func flip(s string) string {
 	}
 	return "A" + s[1:]
 }
+
+func TestTheCodeURLKeepsThePortWhenTheHostHeaderHasNone(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	e.mustOK("POST", api+"/services", map[string]any{"serviceName": "shop"})
+	e.mustOK("POST", api+"/services/shop/functions", functionBody(t, "checkout"))
+	// The Node SDK sends Host: 127.0.0.1 for an endpoint http://127.0.0.1:PORT.
+	r := e.do("GET", api+"/services/shop/functions/checkout/code", nil, func(r *http.Request) { r.Host = "127.0.0.1" })
+	require.Equal(t, 200, r.status, "body: %s", r.body)
+	var code fc.FunctionCode
+	r.json(t, &code)
+	assert.True(t, strings.HasPrefix(code.URL, e.url+api+"/code/"), "URL %s keeps the port of %s", code.URL, e.url)
+	status, zip := download(t, code.URL)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, code.Checksum, fc.CodeChecksum(zip))
+}
+
+func TestRequestLogsLeaveOutTheDownloadToken(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	var mu sync.Mutex
+	e := newTestEnv(t, func(c *Config) {
+		c.Logger = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return logs.Write(p)
+		}), nil))
+	})
+	code := codeURL(t, e)
+	status, _ := download(t, code.URL)
+	require.Equal(t, 200, status)
+	mu.Lock()
+	defer mu.Unlock()
+	token := code.URL[strings.LastIndex(code.URL, "/")+1:]
+	assert.Contains(t, logs.String(), "path=/2016-08-15/code/<token>")
+	assert.NotContains(t, logs.String(), token)
+	assert.Contains(t, logs.String(), "path=/2016-08-15/services/shop/functions/checkout/code status=200")
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -62,7 +62,7 @@ func (s *Server) apiError(r *http.Request, reqID string, err error) *fc.APIError
 	if errors.As(err, &tooBig) {
 		return fc.NewError(fc.CodeEntityTooLarge, "request body is larger than %d bytes", tooBig.Limit)
 	}
-	s.log.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+	s.log.Error("internal error", slog.String("method", r.Method), slog.String("path", logPath(r)),
 		slog.String("requestId", reqID), slog.String("error", err.Error()))
 	return fc.NewError(fc.CodeInternalServerError, "internal server error (request %s); see the server log", reqID)
 }

@@ -32,12 +32,12 @@ type testEnv struct {
 	clock  atomic.Int64 // unix nanos the server sees as now; 0: time.Now
 }
 
-func newTestEnv(t testing.TB) *testEnv {
+func newTestEnv(t testing.TB, configure ...func(*Config)) *testEnv {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), StoreFileName))
 	require.NoError(t, err)
 	e := &testEnv{t: t, creds: fc.Credentials{AccessKeyID: "testKey", AccessKeySecret: "testSecret"}}
-	e.server = New(Config{
+	cfg := Config{
 		Store:       st,
 		Credentials: map[string]string{e.creds.AccessKeyID: e.creds.AccessKeySecret},
 		Now: func() time.Time {
@@ -46,7 +46,11 @@ func newTestEnv(t testing.TB) *testEnv {
 			}
 			return time.Now()
 		},
-	})
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	e.server = New(cfg)
 	ts := httptest.NewServer(e.server)
 	t.Cleanup(func() { ts.Close(); st.Close() })
 	e.url = ts.URL

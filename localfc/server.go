@@ -99,7 +99,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("path", logPath(r)),
 			slog.Int("status", w.status), slog.Duration("duration", time.Since(start)),
 			slog.String("requestId", reqID))
 	}
@@ -165,4 +165,13 @@ func newRequestID() string {
 	out[23] = '-'
 	hex.Encode(out[24:], b[10:])
 	return string(out[:])
+}
+
+// logPath is the request path as logs show it: a download token is a
+// credential for ten minutes, so it is left out.
+func logPath(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, apiPrefix+"code/") {
+		return apiPrefix + "code/<token>"
+	}
+	return r.URL.Path
 }

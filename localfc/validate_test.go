@@ -123,8 +123,7 @@ func TestValidRequestShapesAreAccepted(t *testing.T) {
 
 func TestAnOversizedBodyIsEntityTooLarge(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t)
-	e.server.maxBody = 1024
+	e := newTestEnv(t, func(c *Config) { c.MaxBodyBytes = 1024 })
 	e.mustOK("POST", api+"/services", map[string]any{"serviceName": "shop"})
 	b := functionBody(t, "big")
 	b["description"] = strings.Repeat("x", 2048)
