@@ -210,9 +210,11 @@ func Run(ctx context.Context, api API, spec Spec, opt Options) (*Result, error) 
 	} else if err := r.start(ctx, al, marker); err != nil {
 		return nil, err
 	}
-	if len(FormatDescription(r.user, r.m)) > fc.MaxDescriptionLength {
+	longest := r.m
+	longest.Step = len(longest.Steps)
+	if n := len(FormatDescription(r.user, longest)); n > fc.MaxDescriptionLength {
 		return nil, fmt.Errorf("%s: its description with the rollout marker would be %d bytes, more than the %d allowed; shorten the description first",
-			subject, len(FormatDescription(r.user, r.m)), fc.MaxDescriptionLength)
+			subject, n, fc.MaxDescriptionLength)
 	}
 	if spec.Resume {
 		r.emit(Event{Kind: EventResumed, Step: marker.Step, Percent: r.m.Steps[first]})

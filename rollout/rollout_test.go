@@ -402,3 +402,63 @@ func (f *fixture) setWeights(w map[string]float64) {
 	_, err := f.api.UpdateAlias(context.Background(), service, alias, fc.AliasInput{AdditionalVersionWeight: w}, "")
 	require.NoError(f.t, err)
 }
+
+// interfering is an API whose UpdateAlias first lets before run, to stage
+// races and failures at an exact write.
+type interfering struct {
+	rollout.API
+	writes int
+	before func(ctx context.Context, write int, in fc.AliasInput) error
+}
+
+func (a *interfering) UpdateAlias(ctx context.Context, service, alias string, in fc.AliasInput, ifMatch string) (*fc.Alias, error) {
+	a.writes++
+	if err := a.before(ctx, a.writes, in); err != nil {
+		return nil, err
+	}
+	return a.API.UpdateAlias(ctx, service, alias, in, ifMatch)
+}
+
+func TestARollbackWinsAgainstAWriteThatRacesIt(t *testing.T) {
+	f := newFixture(t)
+	ctx, kill := context.WithCancel(context.Background())
+	_, err := rollout.Run(ctx, f.api, spec(nil), f.options(func(ctx context.Context, _ int) error { kill(); return ctx.Err() }))
+	require.ErrorIs(t, err, context.Canceled)
+
+	racing := &interfering{API: f.api, before: func(ctx context.Context, write int, _ fc.AliasInput) error {
+		if write == 1 {
+			// Between the rollback's read and its write, someone writes.
+			return f.someoneElse(ctx, f.alias().Description)
+		}
+		return nil
+	}}
+	_, err = rollout.Rollback(context.Background(), racing, service, alias, f.options(nil))
+	require.NoError(t, err)
+	assert.Equal(t, 2, racing.writes, "the 412 was followed by a fresh read and a second write")
+	f.assertOn("1")
+}
+
+func TestARollbackThatFailsSaysSoAndWhatToRun(t *testing.T) {
+	f := newFixture(t)
+	broken := &interfering{API: f.api, before: func(_ context.Context, write int, in fc.AliasInput) error {
+		if write > 1 {
+			return &fc.APIError{HTTPStatus: 500, Code: fc.CodeInternalServerError, Message: "disk on fire"}
+		}
+		return nil
+	}}
+	_, err := rollout.Run(context.Background(), broken, spec(func(context.Context, rollout.Step) error {
+		return errors.New("unhealthy")
+	}), f.options(nil))
+
+	var abort *rollout.AbortError
+	require.ErrorAs(t, err, &abort)
+	assert.ErrorIs(t, err, rollout.ErrCheckFailed)
+	assert.Error(t, abort.RollbackErr)
+	assert.ErrorContains(t, err, "rolling back to version 1 FAILED")
+	assert.ErrorContains(t, err, "run `fcdeploy rollback shop/live`")
+	assert.Contains(t, f.kinds(), "rollback-failed 1/3 10%")
+	// The marker is still there for that rollback to find.
+	_, err = rollout.Rollback(context.Background(), f.api, service, alias, f.options(nil))
+	require.NoError(t, err)
+	f.assertOn("1")
+}
