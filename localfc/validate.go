@@ -193,11 +193,9 @@ func checkTriggerConfig(subject, triggerType string, raw json.RawMessage) error 
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return invalid("%s: timer triggerConfig is invalid (cronExpression and payload are strings, enable is a boolean): %v", subject, err)
 		}
+		// enable may be absent: Function Compute reads that as a disabled timer.
 		if c.CronExpression == nil {
 			return invalid("%s: timer triggerConfig needs cronExpression", subject)
-		}
-		if c.Enable == nil {
-			return invalid("%s: timer triggerConfig needs enable (true or false)", subject)
 		}
 		if err := checkCron(*c.CronExpression); err != nil {
 			return invalid("%s: %v", subject, err)
