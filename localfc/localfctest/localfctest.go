@@ -1,8 +1,3 @@
-// Package localfctest starts a local Function Compute for tests: a real
-// HTTP server on 127.0.0.1 over a BoltStore in a temporary directory, with a
-// fresh key pair, all cleaned up by t.Cleanup.
-//
-// It must not be imported by non-test code.
 package localfctest
 
 import (
