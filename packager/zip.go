@@ -43,8 +43,29 @@ func normMode(m fs.FileMode) uint32 {
 type member struct {
 	hdr  zip.FileHeader
 	data []byte
+	bufs [2][]byte // the read and deflate buffers, recycled once written
 	err  error
 	done chan struct{}
+}
+
+// buffers recycles read and deflate buffers between files: fresh large
+// allocations cost more in page faults and zeroing than the deflate of
+// small files.
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+func getBuf(n int) []byte {
+	b := *(buffers.Get().(*[]byte))
+	if cap(b) < n {
+		return make([]byte, 0, n)
+	}
+	return b[:0]
+}
+
+func putBuf(b []byte) {
+	if cap(b) == 0 || cap(b) > 64<<20 {
+		return
+	}
+	buffers.Put(&b)
 }
 
 // buildZip reads and compresses the tree's files on workers goroutines and
@@ -79,7 +100,7 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 					return
 				}
 				m := &members[i]
-				m.hdr, m.data, m.err = compressEntry(t.entries[i], fw)
+				m.hdr, m.data, m.bufs, m.err = compressEntry(t.entries[i], fw)
 				if m.err != nil {
 					m.err = fmt.Errorf("code directory %s: %s: %w", t.dir, t.entries[i].name, m.err)
 				}
@@ -91,7 +112,13 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 	// window must be released.
 	defer func() { cancel(); wg.Wait() }()
 
+	// Pre-size the output: about half the input, never much over the limit.
+	var total int64
+	for _, e := range t.entries {
+		total += e.size
+	}
 	var out bytes.Buffer
+	out.Grow(int(min(total/2+1<<16, limit+1<<16)))
 	zw := zip.NewWriter(&out)
 	for i := range members {
 		m := &members[i]
@@ -114,6 +141,9 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 			return nil, fmt.Errorf("code directory %s: writing zip: %w", t.dir, err)
 		}
 		m.data = nil
+		putBuf(m.bufs[0])
+		putBuf(m.bufs[1])
+		m.bufs = [2][]byte{}
 		<-window
 		if int64(out.Len()) > limit {
 			return nil, &TooLargeError{Source: t.dir, Size: int64(out.Len()), Limit: limit, Partial: i < len(members)-1}
@@ -129,11 +159,13 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 }
 
 // compressEntry reads one file and returns its header and raw member data.
-func compressEntry(e entry, fw *flate.Writer) (zip.FileHeader, []byte, error) {
-	data, err := readRegular(e.real)
+func compressEntry(e entry, fw *flate.Writer) (zip.FileHeader, []byte, [2][]byte, error) {
+	var bufs [2][]byte
+	data, err := readRegular(e.real, getBuf(int(e.size)+1))
 	if err != nil {
-		return zip.FileHeader{}, nil, err
+		return zip.FileHeader{}, nil, bufs, err
 	}
+	bufs[0] = data
 	h := zip.FileHeader{
 		Name:               e.name,
 		CreatorVersion:     creatorUnix20,
@@ -148,51 +180,59 @@ func compressEntry(e entry, fw *flate.Writer) (zip.FileHeader, []byte, error) {
 	if !isASCII(e.name) && utf8.ValidString(e.name) {
 		h.Flags |= flagUTF8
 	}
-	body := data
-	if worthDeflating(data, fw) {
-		var buf bytes.Buffer
-		buf.Grow(len(data) / 2)
-		fw.Reset(&buf)
-		if _, err := fw.Write(data); err != nil {
-			return h, nil, err
-		}
-		if err := fw.Close(); err != nil {
-			return h, nil, err
-		}
-		if buf.Len() < len(data) {
-			h.Method = zip.Deflate
-			body = buf.Bytes()
-		}
+	body, deflated, err := deflate(data, fw)
+	if err != nil {
+		return h, nil, bufs, err
+	}
+	if deflated {
+		h.Method = zip.Deflate
+		bufs[1] = body
 	}
 	h.CompressedSize64 = uint64(len(body))
-	return h, body, nil
+	return h, body, bufs, nil
 }
 
-// worthDeflating judges big files by deflating a sample from their start, so
-// random binaries (media, compressed assets) are stored without spending a
-// full deflate pass on them. The decision depends only on the content.
-func worthDeflating(data []byte, fw *flate.Writer) bool {
+// deflate compresses data, returning it as is (deflated false) when
+// deflate does not make it smaller. Files of sampleFrom bytes or more are
+// flushed after their first sampleSize bytes: if that much shrank by less
+// than 2% the file is taken as incompressible (media, archives, random
+// data) and stored without spending a full deflate pass on it. The flush
+// point depends only on the size, so the bytes stay deterministic.
+func deflate(data []byte, fw *flate.Writer) ([]byte, bool, error) {
 	if len(data) == 0 {
-		return false
+		return data, false, nil
 	}
-	if len(data) < sampleFrom {
-		return true
+	buf := bytes.NewBuffer(getBuf(len(data)/2 + 64))
+	fw.Reset(buf)
+	rest := data
+	if len(data) >= sampleFrom {
+		if _, err := fw.Write(data[:sampleSize]); err != nil {
+			return nil, false, err
+		}
+		if err := fw.Flush(); err != nil {
+			return nil, false, err
+		}
+		if float64(buf.Len()) >= sampleMinRatio*sampleSize {
+			return data, false, nil
+		}
+		rest = data[sampleSize:]
 	}
-	var c countWriter
-	fw.Reset(&c)
-	_, _ = fw.Write(data[:sampleSize])
-	_ = fw.Close()
-	return float64(c) < sampleMinRatio*sampleSize
+	if _, err := fw.Write(rest); err != nil {
+		return nil, false, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, false, err
+	}
+	if buf.Len() >= len(data) {
+		return data, false, nil
+	}
+	return buf.Bytes(), true, nil
 }
-
-type countWriter int64
-
-func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
 
 // readRegular reads a whole file, refusing anything that is not a regular
 // file by the time it is opened (O_NONBLOCK keeps a fifo swapped in after
 // the walk from blocking the open).
-func readRegular(path string) ([]byte, error) {
+func readRegular(path string, buf []byte) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|oNonblock, 0)
 	if err != nil {
 		return nil, err
@@ -205,7 +245,10 @@ func readRegular(path string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("is no longer a regular file")
 	}
-	buf := make([]byte, 0, fi.Size()+1)
+	if int64(cap(buf)) < fi.Size()+1 {
+		buf = make([]byte, 0, fi.Size()+1)
+	}
+	buf = buf[:0]
 	for {
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]

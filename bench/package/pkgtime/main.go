@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/fcdeploy/fcdeploy/packager"
@@ -18,16 +19,27 @@ func main() {
 	workers := flag.Int("workers", 0, "compression workers (0: GOMAXPROCS)")
 	cache := flag.String("cache", "", "cache directory (empty: none)")
 	out := flag.String("out", "", "write the zip here")
+	profile := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: pkgtime [flags] DIR")
 		os.Exit(2)
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pkgtime:", err)
+			os.Exit(1)
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	p := packager.New(packager.Options{Level: *level, Concurrency: *workers, CacheDir: *cache, MaxSize: 1 << 40})
 	a, err := p.PackageDir(context.Background(), flag.Arg(0), packager.DirOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pkgtime:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 	if *out != "" {
