@@ -82,7 +82,7 @@ exports.handler = (request, response, context) => {
 	assert.Equal(t, map[string]any{
 		"method": "POST", "path": "/orders/7", "url": "/orders/7?a=1&b=2&b=3",
 		"queries": map[string]any{"a": "1", "b": []any{"2", "3"}},
-		"type": "application/json", "custom": "yes", "ip": "10.0.0.9",
+		"type":    "application/json", "custom": "yes", "ip": "10.0.0.9",
 		"streamed": `{"qty":2}`, "body": `{"qty":2}`, "fn": "fn",
 	}, got)
 }

@@ -507,3 +507,59 @@ func TestClosedPoolStopsEveryInstanceAndRefusesInvocations(t *testing.T) {
 	_, err := p.Invoke(context.Background(), req)
 	assert.ErrorIs(t, err, ErrClosed)
 }
+
+func TestACrashDoesNotDisturbThePool(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "python3")
+	p := newPool(t, Config{})
+	healthy := fn(t, "python3", "index.handler", py("import os\ndef handler(e, c):\n    return str(os.getpid())\n"))
+	healthy.Function = "healthy"
+	before := pidOf(t, invoke(t, p, healthy))
+	crashing := fn(t, "python3", "index.handler", py("import os, signal\ndef handler(e, c):\n    os.kill(os.getpid(), signal.SIGSEGV)\n"))
+	res := invoke(t, p, crashing)
+	assert.Equal(t, fc.UnhandledInvocationError, res.ErrorType)
+	msg, _, _ := errorBody(t, res)
+	assert.Contains(t, msg, "segmentation fault")
+	assert.Equal(t, before, pidOf(t, invoke(t, p, healthy)), "the other function's instance is untouched")
+	assert.Equal(t, fc.UnhandledInvocationError, invoke(t, p, crashing).ErrorType, "the crashing function gets a fresh instance")
+}
+
+func TestInitializerTimeoutIsReported(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "node")
+	p := newPool(t, Config{})
+	req := fn(t, "nodejs14", "index.handler", js("exports.init = (ctx, cb) => setTimeout(cb, 30000);\nexports.handler = (e, c, cb) => cb(null, 'x');"))
+	req.Initializer = "index.init"
+	req.InitializationTimeout = 1
+	res := invoke(t, p, req)
+	assert.Equal(t, fc.UnhandledInvocationError, res.ErrorType)
+	msg, _, _ := errorBody(t, res)
+	assert.Equal(t, "Initializer index.init timed out after 1 second", msg)
+	assert.Zero(t, p.Stats().Instances)
+}
+
+func TestUserModulesCannotShadowTheBootstrap(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "python3")
+	p := newPool(t, Config{})
+	res := invoke(t, p, fn(t, "python3", "index.handler",
+		py("import bootstrap\ndef handler(e, c):\n    return bootstrap.NAME\n"),
+		file{name: "bootstrap.py", body: "NAME = 'user bootstrap'\n"}))
+	assert.Equal(t, "user bootstrap", string(res.Body), "error: %s", res.Body)
+}
+
+func TestCloseFailsInvocationsInFlightWithErrClosed(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "python3")
+	p := newPool(t, Config{})
+	req := fn(t, "python3", "index.handler", py("import time\ndef handler(e, c):\n    time.sleep(10)\n"))
+	errs := make(chan error)
+	go func() {
+		_, err := p.Invoke(context.Background(), req)
+		errs <- err
+	}()
+	require.Eventually(t, func() bool { return p.Stats().Instances == 1 }, 5*time.Second, 10*time.Millisecond)
+	time.Sleep(100 * time.Millisecond) // let the invocation reach the worker
+	require.NoError(t, p.Close())
+	assert.ErrorIs(t, <-errs, ErrClosed)
+}

@@ -118,6 +118,7 @@ func NewPool(cfg Config) (*Pool, error) {
 	}
 	sum := sha256.Sum256(append(append([]byte(nil), pythonBootstrap...), nodeBootstrap...))
 	bootDir := filepath.Join(cfg.CacheDir, ".bootstrap-"+hex.EncodeToString(sum[:6]))
+	removeStaleUnpacks(cfg.CacheDir)
 	if err := writeBootstrap(bootDir); err != nil {
 		return nil, fmt.Errorf("runtime pool: bootstrap: %w", err)
 	}
@@ -132,6 +133,23 @@ func NewPool(cfg Config) (*Pool, error) {
 	p.reaped.Add(1)
 	go p.reaper()
 	return p, nil
+}
+
+// removeStaleUnpacks deletes temporary unpack directories left by a
+// process that died while unpacking; an hour is far longer than any unpack.
+func removeStaleUnpacks(cacheDir string) {
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".unpack-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+			_ = os.RemoveAll(filepath.Join(cacheDir, e.Name()))
+		}
+	}
 }
 
 func writeBootstrap(dir string) error {
@@ -309,6 +327,9 @@ func (p *Pool) run(ctx context.Context, req *Request, in *instance) (*Result, bo
 	x, err := in.exchange(ctx, h, event, seconds(req.Timeout), req.MemorySize)
 	if err != nil {
 		return nil, false, err
+	}
+	if x.outcome == crashed && p.isClosed() {
+		return nil, false, ErrClosed // Close killed it: not the function's fault
 	}
 	p.logOutput(req, x.logs)
 	logs = append(logs, x.logs...)
@@ -566,6 +587,12 @@ func (p *Pool) release(g *group, in *instance, keep bool) {
 	if in != nil && !stay {
 		in.kill()
 	}
+}
+
+func (p *Pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
 }
 
 // dropIfUnused forgets a group nobody uses any more (caller holds mu).

@@ -191,7 +191,9 @@ def wsgi(fn, http, body, ctx):
 
 
 def main():
-    sys.path.insert(0, os.getcwd())
+    # The code directory replaces the bootstrap's own directory, so user
+    # modules cannot be shadowed by (or import) the bootstrap.
+    sys.path[0] = os.getcwd()
     handler = None
     while True:
         h, body = read_frame()
