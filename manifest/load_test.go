@@ -380,6 +380,28 @@ func TestADocumentOver4MiBIsRefused(t *testing.T) {
 	assert.Contains(t, diags[0].Message, "larger than 4194304 bytes (4 MiB) are refused")
 }
 
+func TestADocumentWithTooManyValuesIsRefused(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("project: big\nservices: {}\nx: [")
+	for range MaxNodes {
+		b.WriteString("1,")
+	}
+	b.WriteString("1]\n")
+	_, diags := LoadDiagnostics("fcdeploy.yaml", []byte(b.String()), LoadOptions{LookupEnv: noEnv})
+	require.Len(t, diags, 1)
+	assert.Equal(t, "the document holds more than 100000 values; split the project into several manifests", diags[0].Message)
+	assert.Equal(t, "x.99993", diags[0].Path)
+}
+
+func TestADocumentOfTooManyLinesIsRefusedBeforeParsing(t *testing.T) {
+	t.Parallel()
+	data := []byte("project: big\nservices: {}\nx: [" + strings.Repeat("1,", 2*MaxNodes) + "1]\n")
+	_, diags := LoadDiagnostics("fcdeploy.yaml", data, LoadOptions{LookupEnv: noEnv})
+	require.Len(t, diags, 1)
+	assert.Equal(t, "the document has 200003 lines and commas, more than 200000; a manifest may hold at most 100000 values, so split the project into several manifests", diags[0].Message)
+}
+
 func TestASecondDocumentIsRefused(t *testing.T) {
 	t.Parallel()
 	_, diags := LoadDiagnostics("fcdeploy.yaml", []byte(minimal+"---\nproject: other\n"), LoadOptions{LookupEnv: noEnv})

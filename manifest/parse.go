@@ -21,6 +21,11 @@ const (
 	MaxAliasNodes = 10_000
 	// MaxDepth is how deeply values may nest; real manifests use about 8.
 	MaxDepth = 100
+	// MaxNodes is how many values (keys, scalars, lists and mappings) a
+	// manifest may hold after alias expansion. A project with 500
+	// functions uses about 15,000; the bound keeps the later stages (schema
+	// errors, model) small even for a dense 4 MiB document.
+	MaxNodes = 100_000
 )
 
 // Document is a parsed manifest: one YAML document whose aliases and merge
@@ -39,6 +44,13 @@ func Parse(file string, data []byte) (*Document, []Diagnostic) {
 	if len(data) > MaxDocumentSize {
 		return doc, []Diagnostic{{File: file, Message: fmt.Sprintf(
 			"the file is %d bytes; manifests larger than %d bytes (4 MiB) are refused", len(data), MaxDocumentSize)}}
+	}
+	// yaml.v3 builds the whole tree before the node bound below can act;
+	// every value needs a line or a comma of its own, so this cheap count
+	// keeps a dense document from costing hundreds of MB to parse.
+	if seps := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{','}); seps > 2*MaxNodes {
+		return doc, []Diagnostic{{File: file, Message: fmt.Sprintf(
+			"the document has %d lines and commas, more than %d; a manifest may hold at most %d values, so split the project into several manifests", seps, 2*MaxNodes, MaxNodes)}}
 	}
 	root, err := decodeYAML(data)
 	if err != nil {
@@ -155,6 +167,7 @@ var parserContexts = []struct{ problem, context, opener string }{
 // anchors within the MaxAliasNodes budget.
 type expander struct {
 	file       string
+	nodes      int
 	aliasNodes int
 	inAlias    int
 	aliasAt    *yaml.Node // the outermost alias being expanded
@@ -177,6 +190,9 @@ func (x *expander) copy(n *yaml.Node, depth int, path string) *yaml.Node {
 	}
 	if depth > MaxDepth {
 		return x.stop(n, path, fmt.Sprintf("values are nested more than %d levels deep", MaxDepth))
+	}
+	if x.nodes++; x.nodes > MaxNodes {
+		return x.stop(n, path, fmt.Sprintf("the document holds more than %d values; split the project into several manifests", MaxNodes))
 	}
 	if x.inAlias > 0 {
 		x.aliasNodes++

@@ -2,9 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -63,16 +62,13 @@ func runValidate(streams *IOStreams, opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	p, err := schema.Load(path, manifest.LoadOptions{Env: opts.env})
+	var diags []manifest.Diagnostic
+	if merr := (*manifest.Error)(nil); errors.As(err, &merr) {
+		diags = merr.Diagnostics
+	} else if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, manifest.MaxDocumentSize+1))
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("manifest %s: %w", path, err)
-	}
-	diags := schema.Validate(path, data, manifest.LoadOptions{Env: opts.env})
 
 	if opts.format == "json" {
 		out := jsonValidation{Valid: len(diags) == 0, Diagnostics: []jsonDiagnostic{}}
@@ -100,11 +96,6 @@ func runValidate(streams *IOStreams, opts *validateOptions) error {
 		}
 		fmt.Fprintf(streams.ErrOut, "%d %s in %s\n", len(diags), noun, path)
 		return withExitCode(exitError, nil)
-	}
-	// Load again for the summary; validation already passed.
-	p, err := manifest.LoadBytes(path, data, manifest.LoadOptions{Env: opts.env})
-	if err != nil {
-		return err
 	}
 	var functions, triggers int
 	for _, s := range p.Services {
