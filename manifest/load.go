@@ -321,12 +321,13 @@ func (l *loader) project(root *yaml.Node) *Project {
 	env := &resolver{lookupEnv: l.opt.LookupEnv}
 	topVars, topVarsEnv := l.vars(top.vals["vars"], "vars", env)
 
+	envs := l.entries(top.vals["environments"], "environments")
 	envNames := []string{}
-	for _, e := range l.entries(top.vals["environments"], "environments") {
+	for _, e := range envs {
 		envNames = append(envNames, e[0].Value)
 	}
 	envVars, envVarsEnv := map[string]map[string]*yaml.Node{}, map[string]map[string]bool{}
-	for _, e := range l.entries(top.vals["environments"], "environments") {
+	for _, e := range envs {
 		name, path := e[0].Value, join("environments", e[0].Value)
 		eo := l.object(e[1], e[0], path, EnvironmentFields, nil)
 		ev, evEnv := l.vars(eo.vals["vars"], path+".vars", env)
@@ -875,15 +876,24 @@ func Value(n *yaml.Node) (any, error) {
 			if u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
 				return json.Number(strconv.FormatUint(u, 10)), nil
 			}
-			return nil, fmt.Errorf("the number %s is too large", truncate(n.Value, 40))
+			return nil, &ValueError{Node: n, Msg: fmt.Sprintf("the number %s is too large", truncate(n.Value, 40))}
 		case "!!float":
 			f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
 			if err != nil || f != f || f > 1e308 || f < -1e308 {
-				return nil, fmt.Errorf("%s is not a finite number", truncate(n.Value, 40))
+				return nil, &ValueError{Node: n, Msg: fmt.Sprintf("%s is not a finite number", truncate(n.Value, 40))}
 			}
 			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
 		}
 		return n.Value, nil
 	}
-	return nil, fmt.Errorf("unsupported YAML value")
+	return nil, &ValueError{Node: n, Msg: "unsupported YAML value"}
 }
+
+// ValueError is a value JSON cannot represent, with its node for the
+// position.
+type ValueError struct {
+	Node *yaml.Node
+	Msg  string
+}
+
+func (e *ValueError) Error() string { return e.Msg }

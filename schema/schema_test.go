@@ -233,6 +233,13 @@ func TestLoadReturnsTheProjectOrEveryDiagnostic(t *testing.T) {
 	assert.Len(t, merr.Diagnostics, 2)
 }
 
+func TestANumberJSONCannotHoldIsReportedWhereItIs(t *testing.T) {
+	t.Parallel()
+	diags := Validate("fcdeploy.yaml", []byte("project: demo\nvars: {big: .inf}\nservices: {}\n"), manifest.LoadOptions{LookupEnv: noEnv})
+	require.Len(t, diags, 1)
+	assert.Equal(t, "fcdeploy.yaml:2:13: .inf is not a finite number", diags[0].String())
+}
+
 func TestASyntaxErrorIsTheOnlyDiagnostic(t *testing.T) {
 	t.Parallel()
 	diags := Validate("fcdeploy.yaml", []byte("project: demo\nservices:\n  svc: [\n"), manifest.LoadOptions{LookupEnv: noEnv})

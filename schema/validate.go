@@ -82,7 +82,12 @@ func Check(doc *manifest.Document) []Diagnostic {
 	}
 	v, err := manifest.Value(doc.Root)
 	if err != nil {
-		return []Diagnostic{{File: doc.File, Line: doc.Root.Line, Col: doc.Root.Column, Message: err.Error()}}
+		d := Diagnostic{File: doc.File, Line: doc.Root.Line, Col: doc.Root.Column, Message: err.Error()}
+		var ve *manifest.ValueError
+		if errors.As(err, &ve) {
+			d.Line, d.Col = ve.Node.Line, ve.Node.Column
+		}
+		return []Diagnostic{d}
 	}
 	err = s.Validate(v)
 	if err == nil {
