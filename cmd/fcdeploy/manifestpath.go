@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/fcdeploy/fcdeploy/manifest"
 )
@@ -11,7 +12,8 @@ import (
 // resolveManifestPath turns the `[DIR]` argument and `-f FILE` flag shared
 // by validate, plan, apply and package into the manifest's path: FILE as
 // given (relative to the working directory), else DIR/fcdeploy.yaml, where
-// DIR defaults to the working directory.
+// DIR defaults to the working directory. A DIR that is a .yaml/.yml file is
+// taken as the manifest itself.
 func resolveManifestPath(dir, file string) (string, error) {
 	if file != "" && dir != "" {
 		return "", fmt.Errorf("give either a directory or -f FILE, not both")
@@ -22,7 +24,11 @@ func resolveManifestPath(dir, file string) (string, error) {
 			dir = "."
 		}
 		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-			return "", fmt.Errorf("%s is a file; pass its directory, or use -f %s", dir, dir)
+			// `fcdeploy validate path/fcdeploy.yaml` means what it says.
+			if ext := strings.ToLower(filepath.Ext(dir)); ext == ".yaml" || ext == ".yml" {
+				return dir, nil
+			}
+			return "", fmt.Errorf("%s is a file, not a directory; point at a manifest with -f FILE", dir)
 		}
 		path = filepath.Join(dir, manifest.DefaultFile)
 	}
