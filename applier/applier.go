@@ -159,7 +159,8 @@ func (e *ConflictError) Unwrap() error { return e.Err }
 // Apply executes plan. It returns a Result describing every step and,
 // when any step failed or conflicted, an error joining all of them
 // (a *multierror.Error). A plan whose secrets are still hashes, or that
-// uploads code without a CodeProvider, is refused before anything is sent.
+// uploads code without a CodeProvider, is refused before anything is sent,
+// with a nil Result.
 func Apply(ctx context.Context, api API, plan *planner.Plan, opt Options) (*Result, error) {
 	if pending := plan.PendingSecrets(); len(pending) > 0 {
 		return nil, fmt.Errorf("plan: secret values are missing for %s: fill them with Plan.FillSecrets before applying", strings.Join(pending, ", "))

@@ -34,7 +34,7 @@ func cell(s string) string {
 // details is the short description of a change for the table.
 func details(ch *planner.Change) string {
 	var parts []string
-	if n := note(ch); n != "" && ch.Action == planner.ActionPublish {
+	if ch.Action == planner.ActionPublish && ch.Reason != "" {
 		parts = append(parts, ch.Reason)
 	}
 	if len(ch.FieldChanges) > 0 {
