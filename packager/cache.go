@@ -35,7 +35,7 @@ func hashHex(parts ...string) string {
 }
 
 // sourceID names a code directory's entries in the cache.
-func sourceID(t *tree) string { return hashHex("source", t.root)[:16] }
+func sourceID(root string) string { return hashHex("source", root)[:16] }
 
 // cacheKey hashes the packager format, the deflate level, the .fcignore
 // contents and every file's path, size, mtime and mode (and, for symlinks,
@@ -53,15 +53,48 @@ func cacheKey(t *tree, level int) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-func (p *Packager) cachePaths(t *tree, key string) (zipPath, metaPath string) {
-	base := filepath.Join(p.opt.CacheDir, sourceID(t)+"-"+key)
+func (p *Packager) cachePaths(root, key string) (zipPath, metaPath string) {
+	base := filepath.Join(p.opt.CacheDir, sourceID(root)+"-"+key)
 	return base + ".zip", base + ".json"
 }
 
-// cacheGet returns the cached archive of t, or nil on a miss. An entry whose
-// zip does not match its recorded checksum is deleted and treated as a miss.
+// prefetched is a cache entry read and verified while the tree was walked.
+type prefetched struct {
+	key  string
+	arch *Archive
+}
+
+// cachePrefetch reads and verifies the directory's cache entry (there is at
+// most one per directory) on another goroutine while the caller walks the
+// tree: on a warm run, reading and checksumming the zip then costs no extra
+// wall time. The result is nil when there is no single valid entry.
+func (p *Packager) cachePrefetch(dir, root string) <-chan *prefetched {
+	ch := make(chan *prefetched, 1)
+	go func() {
+		metas, _ := filepath.Glob(filepath.Join(p.opt.CacheDir, sourceID(root)+"-*.json"))
+		if len(metas) != 1 {
+			ch <- nil
+			return
+		}
+		key := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(metas[0]), sourceID(root)+"-"), ".json")
+		if a := p.cacheRead(dir, root, key); a != nil {
+			ch <- &prefetched{key: key, arch: a}
+			return
+		}
+		ch <- nil
+	}()
+	return ch
+}
+
+// cacheGet returns the cached archive of t, or nil on a miss.
 func (p *Packager) cacheGet(t *tree, key string) *Archive {
-	zipPath, metaPath := p.cachePaths(t, key)
+	return p.cacheRead(t.dir, t.root, key)
+}
+
+// cacheRead reads an entry, or returns nil. An entry whose zip does not
+// match its recorded checksum is deleted and treated as a miss.
+func (p *Packager) cacheRead(dir, root, key string) *Archive {
+	zipPath, metaPath := p.cachePaths(root, key)
 	raw, err := os.ReadFile(metaPath)
 	if err != nil {
 		return nil
@@ -79,7 +112,7 @@ func (p *Packager) cacheGet(t *tree, key string) *Archive {
 	}
 	return &Archive{
 		Zip: data, Path: zipPath, Checksum: m.Checksum, Size: m.Size, Files: m.Files,
-		Source: t.dir, Cached: true,
+		Source: dir, Cached: true,
 	}
 }
 
@@ -90,7 +123,7 @@ func (p *Packager) cachePut(t *tree, key string, a *Archive) (string, error) {
 	if err := os.MkdirAll(p.opt.CacheDir, 0o755); err != nil {
 		return "", fmt.Errorf("packager cache: %w", err)
 	}
-	zipPath, metaPath := p.cachePaths(t, key)
+	zipPath, metaPath := p.cachePaths(t.root, key)
 	if err := writeAtomic(zipPath, a.Zip); err != nil {
 		return "", err
 	}
@@ -98,9 +131,9 @@ func (p *Packager) cachePut(t *tree, key string, a *Archive) (string, error) {
 	if err := writeAtomic(metaPath, meta); err != nil {
 		return "", err
 	}
-	old, _ := filepath.Glob(filepath.Join(p.opt.CacheDir, sourceID(t)+"-*"))
+	old, _ := filepath.Glob(filepath.Join(p.opt.CacheDir, sourceID(t.root)+"-*"))
 	for _, o := range old {
-		if !strings.HasPrefix(filepath.Base(o), sourceID(t)+"-"+key+".") {
+		if !strings.HasPrefix(filepath.Base(o), sourceID(t.root)+"-"+key+".") {
 			_ = os.Remove(o)
 		}
 	}

@@ -180,9 +180,13 @@ func (p *Packager) PackageDir(ctx context.Context, dir string, opt DirOptions) (
 		return nil, err
 	}
 	f, err := p.do(ctx, "dir:"+root, func(f *flight) {
+		var prefetch <-chan *prefetched
+		if p.opt.CacheDir != "" {
+			prefetch = p.cachePrefetch(dir, root)
+		}
 		f.tree, f.err = walkTree(dir, root)
 		if f.err == nil {
-			f.arch, f.err = p.archiveTree(ctx, f.tree)
+			f.arch, f.err = p.archiveTree(ctx, f.tree, prefetch)
 		}
 	})
 	if err != nil {
@@ -216,10 +220,14 @@ func resolveDir(dir string) (string, error) {
 }
 
 // archiveTree takes the tree's zip from the cache or builds it.
-func (p *Packager) archiveTree(ctx context.Context, t *tree) (*Archive, error) {
+func (p *Packager) archiveTree(ctx context.Context, t *tree, prefetch <-chan *prefetched) (*Archive, error) {
 	var key string
 	if p.opt.CacheDir != "" {
 		key = cacheKey(t, p.opt.Level)
+		if pf := <-prefetch; pf != nil && pf.key == key {
+			p.cacheHits.Add(1)
+			return pf.arch, nil
+		}
 		if a := p.cacheGet(t, key); a != nil {
 			p.cacheHits.Add(1)
 			return a, nil
