@@ -9,7 +9,7 @@ import (
 // FuzzLoad feeds arbitrary documents to the loader: it must never panic,
 // and must either load a project or explain why not.
 func FuzzLoad(f *testing.F) {
-	for _, p := range []string{"../examples/shop/fcdeploy.yaml", "../examples/hello/fcdeploy.yaml"} {
+	for _, p := range []string{"../testdata/manifests/shop/fcdeploy.yaml", "../testdata/manifests/hello/fcdeploy.yaml"} {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

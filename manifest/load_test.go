@@ -70,9 +70,9 @@ services:
         code: ./src
 `
 
-func TestTheShopExampleLoadsWithStagingValues(t *testing.T) {
+func TestTheShopFixtureLoadsWithStagingValues(t *testing.T) {
 	t.Parallel()
-	p, err := Load("../examples/shop/fcdeploy.yaml", LoadOptions{Env: "staging", LookupEnv: noEnv})
+	p, err := Load("../testdata/manifests/shop/fcdeploy.yaml", LoadOptions{Env: "staging", LookupEnv: noEnv})
 	require.NoError(t, err)
 
 	assert.Equal(t, "shop", p.Name)
@@ -106,12 +106,12 @@ func TestTheShopExampleLoadsWithStagingValues(t *testing.T) {
 
 	email := p.Service("notify").Function("email")
 	assert.Equal(t, int32(fc.DefaultTimeout), email.Timeout)
-	assert.Equal(t, Pos{File: "../examples/shop/fcdeploy.yaml", Line: 57, Col: 7}, email.Pos)
+	assert.Equal(t, Pos{File: "../testdata/manifests/shop/fcdeploy.yaml", Line: 58, Col: 7}, email.Pos)
 }
 
-func TestTheHelloExampleLoadsWithoutAnEnvironment(t *testing.T) {
+func TestTheHelloFixtureLoadsWithoutAnEnvironment(t *testing.T) {
 	t.Parallel()
-	p, err := Load("../examples/hello/fcdeploy.yaml", LoadOptions{LookupEnv: noEnv})
+	p, err := Load("../testdata/manifests/hello/fcdeploy.yaml", LoadOptions{LookupEnv: noEnv})
 	require.NoError(t, err)
 	assert.Nil(t, p.Env)
 	assert.Equal(t, "Hello", p.Service("hello").Function("hello").EnvironmentVariables["GREETING"])

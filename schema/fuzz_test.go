@@ -10,7 +10,7 @@ import (
 // FuzzValidate runs the whole validation (loader and schema) on arbitrary
 // documents: no panics, and every diagnostic has a message.
 func FuzzValidate(f *testing.F) {
-	for _, p := range []string{"../examples/shop/fcdeploy.yaml", "../testdata/manifests/full/fcdeploy.yaml"} {
+	for _, p := range []string{"../testdata/manifests/shop/fcdeploy.yaml", "../testdata/manifests/full/fcdeploy.yaml"} {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
