@@ -77,11 +77,11 @@ var (
 	npmErr  error
 )
 
-// installNodeModules runs `npm ci` once per test run when compat/node_modules lacks the pinned
+// installNodeModules runs `npm ci` once per test run when compat/testdata/node_modules lacks the pinned
 // clients, so `go test ./...` works on a fresh clone.
 func installNodeModules() error {
 	npmOnce.Do(func() {
-		dir := compatDir()
+		dir := jsDir()
 		have := true
 		for _, p := range []string{"node_modules/@alicloud/fc2/package.json", "node_modules/@alicloud/fun/package.json"} {
 			if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
@@ -211,7 +211,7 @@ func runNode(t *testing.T, srv server, name string, args ...string) {
 	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = compatDir()
+	cmd.Dir = jsDir()
 	cmd.Env = srv.env()
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
@@ -241,6 +241,11 @@ func compatDir() string {
 	}
 	return wd
 }
+
+// jsDir holds the Node side (package.json, tests, Funcraft project). It
+// lives under testdata so that the Go files npm installs into its
+// node_modules (Funcraft ships Go templates) are not part of ./... .
+func jsDir() string { return filepath.Join(compatDir(), "testdata") }
 
 // moduleRoot walks up from the package directory to the folder holding go.mod.
 func moduleRoot() (string, error) {

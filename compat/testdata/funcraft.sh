@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deploys compat/funcraft/template.yml with Funcraft 3.6.24 (`fun deploy -y`) twice in a row
+# Deploys compat/testdata/funcraft/template.yml with Funcraft 3.6.24 (`fun deploy -y`) twice in a row
 # against a running server, then checks with the official Node SDK that the service, the
 # python3 function and the timer trigger exist and that the second deploy updated them.
 #

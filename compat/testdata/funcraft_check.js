@@ -1,5 +1,5 @@
 'use strict';
-// Checks, with the official Node SDK, what `fun deploy -y` of compat/funcraft/template.yml must
+// Checks, with the official Node SDK, what `fun deploy -y` of compat/testdata/funcraft/template.yml must
 // have left on the server. Used by funcraft.sh after each deploy.
 //
 // Usage: node funcraft_check.js LABEL STATE_OUT [STATE_BEFORE]
