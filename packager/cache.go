@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,11 +45,19 @@ func cacheKey(t *tree, level int) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "fcdeploy packager format %s\nlevel %d\nroot %s\nignore %d\n", FormatVersion, level, t.root, len(t.ignore))
 	h.Write(t.ignore)
+	buf := make([]byte, 0, 512)
 	for _, e := range t.entries {
-		h.Write([]byte(e.name))
-		h.Write([]byte{0})
-		h.Write([]byte(e.real))
-		fmt.Fprintf(h, "\x00%d\x00%d\x00%o\n", e.size, e.mtime, uint32(e.mode))
+		buf = append(buf[:0], e.name...)
+		buf = append(buf, 0)
+		buf = append(buf, e.real...)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, e.size, 10)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, e.mtime, 10)
+		buf = append(buf, 0)
+		buf = strconv.AppendUint(buf, uint64(e.mode), 8)
+		buf = append(buf, '\n')
+		h.Write(buf)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
@@ -104,8 +113,8 @@ func (p *Packager) cacheRead(dir, root, key string) *Archive {
 		_ = os.Remove(metaPath)
 		return nil
 	}
-	data, err := os.ReadFile(zipPath)
-	if err != nil || int64(len(data)) != m.Size || fc.CodeChecksum(data) != m.Checksum || m.Size > p.opt.MaxSize {
+	data, sum, err := readChecksummed(zipPath, m.Size, p.opt.MaxSize)
+	if err != nil || sum != m.Checksum {
 		_ = os.Remove(metaPath)
 		_ = os.Remove(zipPath)
 		return nil
@@ -160,4 +169,37 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("packager cache: %w", err)
 	}
 	return nil
+}
+
+// readChecksummed reads a file of the given size and its CodeChecksum in one
+// pass, checksumming each chunk while it is still in the CPU cache. A file
+// of another size, or over limit, is an error.
+func readChecksummed(path string, size, limit int64) ([]byte, string, error) {
+	if size < 0 || size > limit {
+		return nil, "", fmt.Errorf("size %d out of range", size)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	data := make([]byte, size+1) // one more byte to notice a longer file
+	h := fc.NewChecksumHash()
+	const chunk = 256 << 10
+	n := 0
+	for n < len(data) {
+		m, err := f.Read(data[n:min(n+chunk, len(data))])
+		h.Write(data[n : n+m])
+		n += m
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	if int64(n) != size {
+		return nil, "", fmt.Errorf("size %d, expected %d", n, size)
+	}
+	return data[:n], strconv.FormatUint(h.Sum64(), 10), nil
 }

@@ -141,6 +141,11 @@ func (p pattern) match(parts []string, isDir bool) bool {
 	if p.dirOnly && !isDir {
 		return false
 	}
+	// Fast path for the most common shape, a bare name or glob matching at
+	// any depth ("**/name"): only the last path segment matters.
+	if len(p.segs) == 2 && p.segs[0] == "**" && p.segs[1] != "**" {
+		return len(parts) > 0 && matchGlob(p.segs[1], parts[len(parts)-1])
+	}
 	return matchSegs(p.segs, parts)
 }
 

@@ -38,24 +38,25 @@ YAML
 # Read the tree once so every tool starts from the page cache.
 find "$work/proj/code" -type f -exec cat {} + >/dev/null
 
-# measure NAME PREPARE COMMAND: runs COMMAND $runs times (PREPARE before each,
-# untimed) and appends "real user sys" lines to $work/NAME.times.
-measure() {
-	local name=$1 prepare=$2 cmd=$3
-	: >"$work/$name.times"
-	for _ in $(seq "$runs"); do
-		eval "$prepare"
-		local TIMEFORMAT='%R %U %S'
-		{ time eval "$cmd" >/dev/null 2>"$work/$name.err"; } 2>>"$work/$name.times" || {
-			cat "$work/$name.err" >&2
-			exit 1
-		}
-	done
+# once NAME COMMAND: runs COMMAND once and appends "real user sys" to
+# $work/NAME.times.
+once() {
+	local name=$1 cmd=$2
+	local TIMEFORMAT='%R %U %S'
+	{ time eval "$cmd" >/dev/null 2>"$work/$name.err"; } 2>>"$work/$name.times" || {
+		cat "$work/$name.err" >&2
+		exit 1
+	}
 }
 
 # median COLUMN NAME: the median of a column of NAME.times.
 median() {
 	sort -n -k"$1" "$work/$2.times" | awk -v c="$1" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
+}
+
+# cpu NAME: the median CPU seconds (user+sys), which machine load barely changes.
+cpu() {
+	awk '{print $2+$3}' "$work/$1.times" | sort -n | awk '{v[NR]=$1} END {printf "%.2f", v[int((NR+1)/2)]}'
 }
 
 # util NAME: (user+sys)/real of the median-real run.
@@ -64,10 +65,17 @@ util() {
 }
 
 cd "$work/proj"
-echo "timing $runs runs each..."
-measure cold 'rm -rf .fcdeploy/cache out' "$work/fcdeploy package --out out"
-measure warm ':' "$work/fcdeploy package --out out"
-(cd code && measure zip "rm -f $work/zip.zip" "zip -qr -X $work/zip.zip .")
+echo "timing $runs runs each (cold fcdeploy and zip interleaved, so both see the same machine load)..."
+: >"$work/cold.times"; : >"$work/zip.times"; : >"$work/warm.times"
+for _ in $(seq "$runs"); do
+	rm -rf .fcdeploy/cache out
+	once cold "$work/fcdeploy package --out out"
+	rm -f "$work/zip.zip"
+	once zip "(cd code && zip -qr -X $work/zip.zip .)"
+done
+for _ in $(seq "$runs"); do
+	once warm "$work/fcdeploy package --out out"
+done
 
 cold=$(median 1 cold) warm=$(median 1 warm) zipt=$(median 1 zip)
 fsize=$(stat -c %s out/bench/app.zip)
@@ -80,9 +88,9 @@ echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine:    $(nproc) cores, $(go version | cut -d' ' -f3), $(zip -v | sed -n 2p | awk '{print $3, $4}'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree:       $files files, $((tree >> 20)) MiB"
 echo "medians of $runs runs (real seconds; CPU utilisation = (user+sys)/real):"
-printf '  fcdeploy package, cold cache  %6.3fs  CPU %s\n' "$cold" "$(util cold)"
-printf '  fcdeploy package, warm cache  %6.3fs  CPU %s\n' "$warm" "$(util warm)"
-printf '  zip -qr -X                    %6.3fs  CPU %s\n' "$zipt" "$(util zip)"
+printf '  fcdeploy package, cold cache  %6.3fs  CPU utilisation %s  CPU seconds %s\n' "$cold" "$(util cold)" "$(cpu cold)"
+printf '  fcdeploy package, warm cache  %6.3fs  CPU utilisation %s  CPU seconds %s\n' "$warm" "$(util warm)" "$(cpu warm)"
+printf '  zip -qr -X                    %6.3fs  CPU utilisation %s  CPU seconds %s\n' "$zipt" "$(util zip)" "$(cpu zip)"
 awk -v a="$cold" -v b="$zipt" 'BEGIN {printf "time ratio fcdeploy(cold)/zip: %.2f  (goal: <= 1.00)\n", a/b}'
 awk -v a="$cold" -v b="$warm" 'BEGIN {printf "warm speed-up cold/warm:       %.1fx (goal: >= 20x)\n", a/b}'
 awk -v a="$fsize" -v b="$zsize" 'BEGIN {printf "zip sizes: fcdeploy %d bytes, zip %d bytes (fcdeploy/zip %.3f)\n", a, b, a/b}'
