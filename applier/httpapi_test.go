@@ -27,10 +27,10 @@ type httpAPI struct {
 	creds   fc.Credentials
 	hc      *http.Client
 
-	writes, codeBytes atomic.Int64
+	reads, writes, codeBytes atomic.Int64
 }
 
-func newHTTPAPI(t *testing.T) *httpAPI {
+func newHTTPAPI(t testing.TB) *httpAPI {
 	t.Helper()
 	inst := localfctest.Start(t)
 	return &httpAPI{base: inst.URL + "/2016-08-15", account: inst.AccountID, creds: inst.Credentials, hc: &http.Client{Timeout: 30 * time.Second}}
@@ -74,6 +74,8 @@ func (a *httpAPI) do(ctx context.Context, method, path string, query url.Values,
 	fc.SignRequest(req, a.creds, time.Now())
 	if method != http.MethodGet {
 		a.writes.Add(1)
+	} else {
+		a.reads.Add(1)
 	}
 	resp, err := a.hc.Do(req)
 	if err != nil {
