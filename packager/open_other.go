@@ -2,4 +2,4 @@
 
 package packager
 
-const oNonblock = 0
+const openFlags = 0

@@ -12,14 +12,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -349,41 +347,6 @@ func TestSymlinks(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
-}
-
-func TestSpecialFilesAreRefusedNamingThePath(t *testing.T) {
-	t.Parallel()
-	t.Run("a named pipe", func(t *testing.T) {
-		t.Parallel()
-		dir := t.TempDir()
-		writeTree(t, dir, map[string]file{"index.py": {body: "x"}})
-		require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644))
-		_, err := New(Options{}).PackageDir(context.Background(), dir, DirOptions{})
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "pipe: is a special file (named pipe)")
-	})
-	t.Run("a socket", func(t *testing.T) {
-		t.Parallel()
-		dir, err := os.MkdirTemp("", "sock") // short path: socket paths are limited to ~100 bytes
-		require.NoError(t, err)
-		t.Cleanup(func() { os.RemoveAll(dir) })
-		writeTree(t, dir, map[string]file{"index.py": {body: "x"}})
-		l, err := net.Listen("unix", filepath.Join(dir, "s.sock"))
-		require.NoError(t, err)
-		defer l.Close()
-		_, err = New(Options{}).PackageDir(context.Background(), dir, DirOptions{})
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "s.sock: is a special file (socket)")
-	})
-	t.Run("a link to a device", func(t *testing.T) {
-		t.Parallel()
-		dir := t.TempDir()
-		writeTree(t, dir, map[string]file{"index.py": {body: "x"}})
-		require.NoError(t, os.Symlink("/dev/null", filepath.Join(dir, "null")))
-		_, err := New(Options{}).PackageDir(context.Background(), dir, DirOptions{})
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "null: is a symlink to /dev/null, outside the code directory")
-	})
 }
 
 func TestUnsafeNamesAreRefused(t *testing.T) {

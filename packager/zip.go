@@ -229,11 +229,10 @@ func deflate(data []byte, fw *flate.Writer) ([]byte, bool, error) {
 	return buf.Bytes(), true, nil
 }
 
-// readRegular reads a whole file, refusing anything that is not a regular
-// file by the time it is opened (O_NONBLOCK keeps a fifo swapped in after
-// the walk from blocking the open).
+// readRegular reads a whole file into buf, refusing anything that is not a
+// regular file by the time it is opened (see openFlags).
 func readRegular(path string, buf []byte) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|oNonblock, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -163,13 +163,27 @@ func packageLoadProject(path, env string) (*manifest.Project, error) {
 func packageCode(ctx context.Context, pk *packager.Packager, fn *manifest.Function) (*packager.Archive, error) {
 	switch fn.Code.Kind {
 	case manifest.CodeDir:
-		return pk.PackageDir(ctx, fn.Code.Path, packager.DirOptions{Runtime: fn.Runtime, Handler: fn.Handler})
+		return pk.PackageDir(ctx, packageShortPath(fn.Code.Path), packager.DirOptions{Runtime: fn.Runtime, Handler: fn.Handler})
 	case manifest.CodeZipFile:
-		return pk.PackageFile(ctx, fn.Code.Path)
+		return pk.PackageFile(ctx, packageShortPath(fn.Code.Path))
 	case manifest.CodeOSS:
 		return nil, nil
 	}
 	return nil, fmt.Errorf("code kind %q is not supported", fn.Code.Kind)
+}
+
+// packageShortPath is path relative to the working directory when it lies
+// below it, so messages name paths the way the user would type them.
+func packageShortPath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return rel
 }
 
 // packageCodeSource is where a function's code comes from, relative to the
