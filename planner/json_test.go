@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fcdeploy/fcdeploy/fc"
 )
 
 func secretPlan(t *testing.T) (*Desired, *Plan) {
@@ -126,4 +128,28 @@ func TestThePlanJSONUsesStableFieldNames(t *testing.T) {
 	assert.Equal(t, "service.shop", first["address"])
 	assert.Equal(t, "create", first["action"])
 	assert.Equal(t, "service", first["kind"])
+}
+
+func TestThePlanIsDeterministic(t *testing.T) {
+	encode := func() string {
+		d := manyFunctions(20)
+		live := convergedLive(d)
+		for name, f := range live.Services["shop"].Functions {
+			if name != "checkout" {
+				f.EnvironmentVariables = map[string]string{"A": "1", "B": "2", "C": "3"}
+			}
+		}
+		live.Services["shop"].Aliases["old"] = &fc.Alias{AliasName: "old", VersionID: "1"}
+		opt := diffOptions()
+		opt.Prune = true
+		p, err := Diff(d, live, opt)
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		require.NoError(t, WritePlan(&buf, p))
+		return buf.String()
+	}
+	first := encode()
+	for range 10 {
+		require.Equal(t, first, encode())
+	}
 }
