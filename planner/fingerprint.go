@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -44,4 +45,29 @@ func Fingerprint(d *Desired) string {
 	}
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// StalePlanError says a saved plan cannot be applied as it is: it was made
+// for another target, or from a desired state that has changed since.
+// Callers exit with code 3 (like a conflict): run plan again.
+type StalePlanError struct {
+	Reason string
+}
+
+func (e *StalePlanError) Error() string {
+	return "plan file: " + e.Reason + ": run plan again"
+}
+
+// CheckApplicable refuses a saved plan made for another account, region or
+// endpoint than target, or whose fingerprint differs from the one of the
+// desired state now (see Fingerprint).
+func (p *Plan) CheckApplicable(target Target, fingerprint string) error {
+	switch {
+	case p.Target.AccountID != target.AccountID || p.Target.Region != target.Region || p.Target.Endpoint != target.Endpoint:
+		return &StalePlanError{Reason: fmt.Sprintf("it was made for account %q, region %q, endpoint %q, not account %q, region %q, endpoint %q",
+			p.Target.AccountID, p.Target.Region, p.Target.Endpoint, target.AccountID, target.Region, target.Endpoint)}
+	case p.Fingerprint != fingerprint:
+		return &StalePlanError{Reason: "the manifest, its variables or the code changed since it was made"}
+	}
+	return nil
 }

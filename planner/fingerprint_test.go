@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTheFingerprintChangesWithConfigurationCodeAndSecretsButNotOrder(t *testing.T) {
@@ -31,4 +32,25 @@ func TestTheFingerprintChangesWithConfigurationCodeAndSecretsButNotOrder(t *test
 	d := shopDesired()
 	Fingerprint(d)
 	assert.Equal(t, "hunter2", d.Services[0].Functions[0].Config.EnvironmentVariables["DB_PASSWORD"], "the desired state is not modified")
+}
+
+func TestASavedPlanIsOnlyApplicableToItsTargetAndDesiredState(t *testing.T) {
+	d := shopDesired()
+	p, err := Diff(d, absentLive(d), diffOptions())
+	require.NoError(t, err)
+	p.Fingerprint = Fingerprint(d)
+
+	assert.NoError(t, p.CheckApplicable(diffOptions().Target, Fingerprint(shopDesired())))
+
+	other := diffOptions().Target
+	other.AccountID = "222222"
+	err = p.CheckApplicable(other, p.Fingerprint)
+	var stale *StalePlanError
+	require.ErrorAs(t, err, &stale)
+	assert.Contains(t, err.Error(), `made for account "111111"`)
+
+	d.Services[0].Functions[0].Code.Checksum = "changed"
+	err = p.CheckApplicable(diffOptions().Target, Fingerprint(d))
+	require.ErrorAs(t, err, &stale)
+	assert.Equal(t, "plan file: the manifest, its variables or the code changed since it was made: run plan again", err.Error())
 }
