@@ -12,7 +12,20 @@
 //   - DOS time 1980-01-01 00:00:00 and no extra fields (no extended
 //     timestamps, no uid/gid), no comments, creator "Unix, 2.0";
 //   - Unix mode 0755 if any execute bit is set, otherwise 0644;
-//   - Deflate, or Store when deflate does not make the file smaller.
+//   - Deflate at DefaultLevel, written in fixed 1 MiB chunks, or Store when
+//     deflate does not make the file smaller (files of 64 KiB or more are
+//     judged on their first 32 KiB, flushed); the choice depends only on
+//     the content, never on the worker count or the size limit.
+//
+// The deflate stream comes from Go's compress/flate, so byte-identical
+// output across machines holds for fcdeploy binaries built with the same Go
+// release; TestArchiveHashIsPinned fails if a toolchain upgrade changes it,
+// and FormatVersion (part of the cache key) must then be bumped.
+//
+// Memory stays within a small multiple of the size limit: files are
+// compressed on all cores a few at a time and written in order, the zip
+// stops growing once it passes the limit, and a single file bigger than the
+// limit is streamed.
 //
 // Symlinks resolving inside the code directory are archived as the content
 // they point to (FC's unzip handles plain files everywhere); symlinks that

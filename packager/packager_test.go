@@ -428,18 +428,48 @@ func TestMissingHandlerFileIsAnError(t *testing.T) {
 
 func TestZipOverTheLimitSuggestsOSS(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
 	random := make([]byte, 64<<10)
 	_, _ = rand.NewChaCha8([32]byte{2}).Read(random)
-	writeTree(t, dir, map[string]file{"a.bin": {body: string(random)}, "b.bin": {body: string(random[:1000])}})
-	_, err := New(Options{MaxSize: 32 << 10}).PackageDir(context.Background(), dir, DirOptions{})
-	var tl *TooLargeError
-	require.ErrorAs(t, err, &tl)
-	assert.Contains(t, err.Error(), "over the 32.0 KiB Function Compute accepts inline")
-	assert.Contains(t, err.Error(), "code: oss://bucket/object")
-	assert.Contains(t, err.Error(), "at least")
-
+	cases := []struct {
+		name  string
+		files map[string]file
+		want  []string
+	}{
+		{"files that together exceed the limit", map[string]file{
+			"a.bin": {body: string(random[:20000])}, "b.bin": {body: string(random[20000:40000])}, "c.bin": {body: string(random[40000:60000])},
+		}, []string{"the zip is at least", "over the 32.0 KiB Function Compute accepts inline", "code: oss://bucket/object"}},
+		{"one file alone over the limit", map[string]file{"big.bin": {body: string(random)}, "small.txt": {body: "x"}},
+			[]string{"big.bin (64.0 KiB) alone compresses to more than the 32.0 KiB", "code: oss://bucket/object"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeTree(t, dir, tc.files)
+			_, err := New(Options{MaxSize: 32 << 10}).PackageDir(context.Background(), dir, DirOptions{})
+			var tl *TooLargeError
+			require.ErrorAs(t, err, &tl)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
 	assert.Equal(t, int64(fc.MaxZipSize), New(Options{}).opt.MaxSize, "the default limit is Function Compute's")
+}
+
+// TestFilesOverTheLimitAreStreamedToTheSameBytes: a file bigger than the
+// limit is compressed without loading it whole, and must give the bytes the
+// in-memory path gives, or the limit would change checksums.
+func TestFilesOverTheLimitAreStreamedToTheSameBytes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]file{"big.txt": {body: strings.Repeat(wordsBody(), 50)}, "index.py": {body: "x"}})
+	streamed, err := New(Options{MaxSize: 1 << 20}).PackageDir(context.Background(), dir, DirOptions{})
+	require.NoError(t, err)
+	inMemory, err := New(Options{MaxSize: 1 << 30}).PackageDir(context.Background(), dir, DirOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, inMemory.Checksum, streamed.Checksum)
+	assert.Equal(t, strings.Repeat(wordsBody(), 50), zipContent(t, streamed.Zip, "big.txt"))
 }
 
 func TestPrebuiltZipIsUsedByteForByte(t *testing.T) {

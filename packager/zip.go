@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -100,8 +101,10 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 					return
 				}
 				m := &members[i]
-				m.hdr, m.data, m.bufs, m.err = compressEntry(t.entries[i], fw)
-				if m.err != nil {
+				m.hdr, m.data, m.bufs, m.err = compressEntry(t.entries[i], fw, limit)
+				if errors.Is(m.err, errFileTooLarge) {
+					m.err = &TooLargeError{Source: t.dir, File: t.entries[i].name, Size: t.entries[i].size, Limit: limit}
+				} else if m.err != nil {
 					m.err = fmt.Errorf("code directory %s: %s: %w", t.dir, t.entries[i].name, m.err)
 				}
 				close(m.done)
@@ -158,28 +161,30 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 	return out.Bytes(), nil
 }
 
+// errFileTooLarge is a single file whose deflated form exceeds the limit.
+var errFileTooLarge = errors.New("file too large")
+
 // compressEntry reads one file and returns its header and raw member data.
-func compressEntry(e entry, fw *flate.Writer) (zip.FileHeader, []byte, [2][]byte, error) {
+// Files bigger than limit are streamed so memory stays bounded by limit.
+func compressEntry(e entry, fw *flate.Writer, limit int64) (zip.FileHeader, []byte, [2][]byte, error) {
 	var bufs [2][]byte
+	h := header(e)
+	if e.size > limit {
+		body, crc, n, err := deflateStream(e.real, fw, limit)
+		if err != nil {
+			return h, nil, bufs, err
+		}
+		h.Method, h.CRC32, h.UncompressedSize64, h.CompressedSize64 = zip.Deflate, crc, uint64(n), uint64(len(body))
+		bufs[1] = body
+		return h, body, bufs, nil
+	}
 	data, err := readRegular(e.real, getBuf(int(e.size)+1))
 	if err != nil {
 		return zip.FileHeader{}, nil, bufs, err
 	}
 	bufs[0] = data
-	h := zip.FileHeader{
-		Name:               e.name,
-		CreatorVersion:     creatorUnix20,
-		ReaderVersion:      readerVersion,
-		Method:             zip.Store,
-		ModifiedDate:       dosDate1980,
-		ModifiedTime:       0,
-		CRC32:              crc32.ChecksumIEEE(data),
-		UncompressedSize64: uint64(len(data)),
-		ExternalAttrs:      (sIFREG | normMode(e.mode)) << 16,
-	}
-	if !isASCII(e.name) && utf8.ValidString(e.name) {
-		h.Flags |= flagUTF8
-	}
+	h.CRC32 = crc32.ChecksumIEEE(data)
+	h.UncompressedSize64 = uint64(len(data))
 	body, deflated, err := deflate(data, fw)
 	if err != nil {
 		return h, nil, bufs, err
@@ -190,6 +195,23 @@ func compressEntry(e entry, fw *flate.Writer) (zip.FileHeader, []byte, [2][]byte
 	}
 	h.CompressedSize64 = uint64(len(body))
 	return h, body, bufs, nil
+}
+
+// header is the fixed part of an entry's header.
+func header(e entry) zip.FileHeader {
+	h := zip.FileHeader{
+		Name:           e.name,
+		CreatorVersion: creatorUnix20,
+		ReaderVersion:  readerVersion,
+		Method:         zip.Store,
+		ModifiedDate:   dosDate1980,
+		ModifiedTime:   0,
+		ExternalAttrs:  (sIFREG | normMode(e.mode)) << 16,
+	}
+	if !isASCII(e.name) && utf8.ValidString(e.name) {
+		h.Flags |= flagUTF8
+	}
+	return h
 }
 
 // deflate compresses data, returning it as is (deflated false) when
@@ -217,8 +239,14 @@ func deflate(data []byte, fw *flate.Writer) ([]byte, bool, error) {
 		}
 		rest = data[sampleSize:]
 	}
-	if _, err := fw.Write(rest); err != nil {
-		return nil, false, err
+	// The same chunking as deflateStream, so a file gives the same bytes
+	// whichever path it takes.
+	for len(rest) > 0 {
+		n := min(len(rest), streamChunk)
+		if _, err := fw.Write(rest[:n]); err != nil {
+			return nil, false, err
+		}
+		rest = rest[n:]
 	}
 	if err := fw.Close(); err != nil {
 		return nil, false, err
@@ -227,6 +255,67 @@ func deflate(data []byte, fw *flate.Writer) ([]byte, bool, error) {
 		return data, false, nil
 	}
 	return buf.Bytes(), true, nil
+}
+
+// streamChunk is the size of the writes into the compressor.
+const streamChunk = 1 << 20
+
+// deflateStream compresses a file bigger than limit without holding it in
+// memory, with the same writes as deflate. A file that would be stored, or
+// whose deflated form exceeds limit, is errFileTooLarge.
+func deflateStream(path string, fw *flate.Writer, limit int64) (body []byte, crc uint32, n int64, err error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, 0, 0, fmt.Errorf("is no longer a regular file")
+	}
+	out := bytes.NewBuffer(getBuf(int(min(limit, 64<<20))))
+	fw.Reset(out)
+	h := crc32.NewIEEE()
+	chunk := make([]byte, streamChunk)
+	first := true
+	for {
+		size := streamChunk
+		if first {
+			size = sampleSize
+		}
+		m, rerr := io.ReadFull(f, chunk[:size])
+		h.Write(chunk[:m])
+		n += int64(m)
+		if m > 0 {
+			if _, err := fw.Write(chunk[:m]); err != nil {
+				return nil, 0, 0, err
+			}
+		}
+		if first && m == sampleSize {
+			if err := fw.Flush(); err != nil {
+				return nil, 0, 0, err
+			}
+			if float64(out.Len()) >= sampleMinRatio*sampleSize {
+				return nil, 0, 0, errFileTooLarge // it would be stored, and it is over the limit
+			}
+		}
+		first = false
+		if int64(out.Len()) > limit {
+			return nil, 0, 0, errFileTooLarge
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return nil, 0, 0, rerr
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return nil, 0, 0, err
+	}
+	if int64(out.Len()) > limit || int64(out.Len()) >= n {
+		return nil, 0, 0, errFileTooLarge
+	}
+	return out.Bytes(), h.Sum32(), n, nil
 }
 
 // readRegular reads a whole file into buf, refusing anything that is not a
@@ -274,13 +363,20 @@ func isASCII(s string) bool {
 
 // TooLargeError is a zip bigger than Function Compute accepts inline.
 type TooLargeError struct {
-	Source  string
+	Source string
+	// File is set when one file alone is too big: its path inside Source
+	// and, in Size, its uncompressed size.
+	File    string
 	Size    int64
 	Limit   int64
 	Partial bool // packaging stopped early: the full zip is bigger still
 }
 
 func (e *TooLargeError) Error() string {
+	if e.File != "" {
+		return fmt.Sprintf("code %s: %s (%s) alone compresses to more than the %s Function Compute accepts inline; upload the code to OSS and set `code: oss://bucket/object`, or ignore the file in %s",
+			e.Source, e.File, humanBytes(e.Size), humanBytes(e.Limit), IgnoreFile)
+	}
 	more := ""
 	if e.Partial {
 		more = "at least "
