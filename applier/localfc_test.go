@@ -13,13 +13,27 @@ import (
 	"github.com/fcdeploy/fcdeploy/planner"
 )
 
+// wire is a client of the local server over loopback HTTP that counts
+// write requests and uploaded code bytes.
+type wire interface {
+	API
+	planner.API
+	writeCount() int64
+	codeCount() int64
+}
+
+func newWire(t *testing.T) wire { return newHTTPAPI(t) }
+
+func (a *httpAPI) writeCount() int64 { return a.writes.Load() }
+func (a *httpAPI) codeCount() int64  { return a.codeBytes.Load() }
+
 // These tests drive the real client against the real local server over
 // loopback HTTP: what the CLI will do.
 
 func TestOverHTTPAFirstApplyCreatesEverythingAndASecondSendsNoWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	client := newHTTPAPI(t)
+	client := newWire(t)
 	p := shopProject(t)
 
 	res, err := Apply(ctx, client, planFor(t, client, p, false), Options{Code: p.provider()})
@@ -32,20 +46,20 @@ func TestOverHTTPAFirstApplyCreatesEverythingAndASecondSendsNoWrite(t *testing.T
 	require.NoError(t, err)
 	assert.Equal(t, p.function("shop", "checkout").Code.Checksum, fn.CodeChecksum)
 
-	writes, code := client.writes.Load(), client.codeBytes.Load()
+	writes, code := client.writeCount(), client.codeCount()
 	plan := planFor(t, client, p, false)
 	assert.False(t, plan.HasChanges(), "not converged: %v", plan.Changes)
 	res, err = Apply(ctx, client, plan, Options{Code: p.provider()})
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.ExitCode())
-	assert.Equal(t, writes, client.writes.Load(), "a second apply sends no write request")
-	assert.Equal(t, code, client.codeBytes.Load(), "and uploads zero bytes")
+	assert.Equal(t, writes, client.writeCount(), "a second apply sends no write request")
+	assert.Equal(t, code, client.codeCount(), "and uploads zero bytes")
 }
 
 func TestOverHTTPAConcurrentChangeIsAConflictAndOtherBranchesApply(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	client := newHTTPAPI(t)
+	client := newWire(t)
 	p := shopProject(t)
 	_, err := Apply(ctx, client, planFor(t, client, p, false), Options{Code: p.provider()})
 	require.NoError(t, err)
@@ -72,7 +86,7 @@ func TestOverHTTPAConcurrentChangeIsAConflictAndOtherBranchesApply(t *testing.T)
 
 func TestOverHTTPAnInterruptedApplyConverges(t *testing.T) {
 	t.Parallel()
-	client := newHTTPAPI(t)
+	client := newWire(t)
 	p := shopProject(t)
 	plan := planFor(t, client, p, false)
 
@@ -97,7 +111,7 @@ func TestOverHTTPAnInterruptedApplyConverges(t *testing.T) {
 func TestOverHTTPDestroyDeletesEverything(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	client := newHTTPAPI(t)
+	client := newWire(t)
 	p := shopProject(t)
 	_, err := Apply(ctx, client, planFor(t, client, p, false), Options{Code: p.provider()})
 	require.NoError(t, err)
@@ -132,7 +146,7 @@ func TestOverHTTPClearingEnvironmentVariablesAndAliasWeightsConverges(t *testing
 			"(nil then encodes as null, which the API reads as unchanged)")
 	}
 	ctx := context.Background()
-	client := newHTTPAPI(t)
+	client := newWire(t)
 	p := shopProject(t)
 	p.desired.Services[0].Aliases[0] = planner.DesiredAlias{Name: "live", Version: planner.VersionLatest}
 	_, err := Apply(ctx, client, planFor(t, client, p, false), Options{Code: p.provider()})
