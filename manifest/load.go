@@ -352,8 +352,8 @@ func (l *loader) project(root *yaml.Node) *Project {
 				}
 			}
 		}
-		if ep := environment.Endpoint; ep != "" && !strings.HasPrefix(ep, "http://") && !strings.HasPrefix(ep, "https://") {
-			l.errorf(eo.vals["endpoint"], path+".endpoint", "endpoint %q must start with http:// or https://", ep)
+		if ep := environment.Endpoint; ep != "" && ep != EndpointLocal && !strings.HasPrefix(ep, "http://") && !strings.HasPrefix(ep, "https://") {
+			l.errorf(eo.vals["endpoint"], path+".endpoint", "endpoint %q must start with http:// or https://, or be %q for the embedded local Function Compute", ep, EndpointLocal)
 		}
 		p.Environments[name] = environment
 		envVars[name], envVarsEnv[name] = ev, evEnv

@@ -18,6 +18,10 @@ const (
 	DefaultSecurityTokenEnv   = "ALIBABA_CLOUD_SECURITY_TOKEN"
 )
 
+// EndpointLocal as an environment's endpoint selects the embedded local
+// Function Compute ($FCDEPLOY_HOME), each environment in its own account.
+const EndpointLocal = "local"
+
 // AliasVersionLatest in Alias.Version means "the version this deployment
 // publishes (or the newest one if nothing changed)".
 const AliasVersionLatest = "latest"
