@@ -61,6 +61,13 @@ type Plan struct {
 	// Prune records whether the plan deletes resources absent from the
 	// desired state (otherwise they are listed in NotManaged).
 	Prune bool `json:"prune"`
+	// Manifest is the path of the manifest the plan was made from, so that
+	// apply PLANFILE can re-read the secrets and code it refers to.
+	Manifest string `json:"manifest,omitempty"`
+	// PromotedFrom names the environment whose live code a promotion plan
+	// deploys; Artifacts the artifacts.json it was checked against.
+	PromotedFrom string `json:"promoted_from,omitempty"`
+	Artifacts    string `json:"artifacts,omitempty"`
 }
 
 // Change is one step of a plan.
