@@ -1,13 +1,74 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fcdeploy/fcdeploy/deploy"
+	"github.com/fcdeploy/fcdeploy/planner"
+	"github.com/fcdeploy/fcdeploy/render"
+)
+
+type destroyOptions struct {
+	project     projectOptions
+	yes         bool
+	parallelism int
+}
 
 func newDestroyCmd(streams *IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "destroy",
-		Short: "(issue #4) not built yet",
+	o := &destroyOptions{}
+	cmd := &cobra.Command{
+		Use:   "destroy [DIR]",
+		Short: "Delete every declared service with its functions, triggers, versions and aliases",
+		Long: `Delete the services fcdeploy.yaml declares, in reverse dependency order: aliases,
+versions, triggers, functions, then the service. Every delete carries If-Match with
+the ETag read just before, so a resource changed meanwhile is not deleted (exit 3).
+Services the manifest does not declare are never touched.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errNotBuilt("fcdeploy destroy (issue #4)")
+			if len(args) == 1 {
+				o.project.dir = args[0]
+			}
+			return runDestroy(cmd, streams, o)
 		},
 	}
+	addProjectFlags(cmd, &o.project)
+	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "destroy without asking for confirmation")
+	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
+	return cmd
+}
+
+func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error {
+	ctx := cmd.Context()
+	lp, err := loadProject(ctx, &o.project, false)
+	if err != nil {
+		return err
+	}
+	t, err := o.project.target.connect(ctx, lp.Project)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	services := deploy.ServiceNames(lp.Project)
+	live, err := planner.ReadLive(ctx, t.Client, services, planner.ReadOptions{})
+	if err != nil {
+		return fmt.Errorf("reading the live state from %s: %w", t, err)
+	}
+	plan, err := planner.DestroyPlan(live, services)
+	if err != nil {
+		return err
+	}
+	plan.Project = lp.Project.Name
+	plan.Target = t.planTarget()
+	if err := render.Text(streams.Out, plan, render.TextOptions{Color: streams.ColorEnabled()}); err != nil {
+		return err
+	}
+	if !plan.HasChanges() {
+		return nil
+	}
+	if err := confirm(streams, o.yes, "Destroy these resources in "+t.String()+"? This cannot be undone."); err != nil {
+		return err
+	}
+	return executePlan(cmd, streams, t, plan, nil, o.parallelism)
 }

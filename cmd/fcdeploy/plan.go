@@ -1,13 +1,130 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fcdeploy/fcdeploy/planner"
+	"github.com/fcdeploy/fcdeploy/render"
+)
+
+type planOptions struct {
+	project          projectOptions
+	format           string
+	out              string
+	detailedExitcode bool
+	prune            bool
+}
 
 func newPlanCmd(streams *IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "plan",
-		Short: "(issue #4) not built yet",
+	o := &planOptions{}
+	cmd := &cobra.Command{
+		Use:   "plan [DIR]",
+		Short: "Show what apply would change, without changing anything",
+		Long: `Validate fcdeploy.yaml, package the code, read the live state of the declared
+services and show every change apply would make: creates, updates with field
+diffs, deletes, code uploads (only when the checksum differs), versions to publish
+and aliases to move. Nothing is written to Function Compute.
+
+--out saves the plan (format_version 1 JSON, secrets only as hashes) for
+"fcdeploy apply PLANFILE". --detailed-exitcode exits 2 when there are changes.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errNotBuilt("fcdeploy plan (issue #4)")
+			if len(args) == 1 {
+				o.project.dir = args[0]
+			}
+			return runPlan(cmd, streams, o)
 		},
 	}
+	addProjectFlags(cmd, &o.project)
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json or markdown")
+	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to `FILE` for apply")
+	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
+	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
+	return cmd
+}
+
+func runPlan(cmd *cobra.Command, streams *IOStreams, o *planOptions) error {
+	if err := checkFormat(o.format); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	lp, err := loadProject(ctx, &o.project, true)
+	if err != nil {
+		return err
+	}
+	t, err := o.project.target.connect(ctx, lp.Project)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	plan, err := makePlan(ctx, lp, t, o.prune)
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		if err := savePlan(o.out, plan); err != nil {
+			return err
+		}
+	}
+	if err := renderPlan(streams, plan, o.format); err != nil {
+		return err
+	}
+	if o.out != "" && o.format == "text" {
+		fmt.Fprintf(streams.Out, "\nSaved the plan to %s. Apply exactly this plan with:\n  fcdeploy apply %s\n", o.out, o.out)
+	}
+	if o.detailedExitcode && plan.HasChanges() {
+		return withExitCode(exitChanges, nil)
+	}
+	return nil
+}
+
+func checkFormat(format string) error {
+	switch format {
+	case "text", "json", "markdown":
+		return nil
+	}
+	return fmt.Errorf("--format %q is not supported; use text, json or markdown", format)
+}
+
+func renderPlan(streams *IOStreams, plan *planner.Plan, format string) error {
+	switch format {
+	case "json":
+		return render.JSON(streams.Out, plan)
+	case "markdown":
+		return render.Markdown(streams.Out, plan)
+	}
+	return render.Text(streams.Out, plan, render.TextOptions{Color: streams.ColorEnabled()})
+}
+
+// savePlan writes the plan file atomically, so a failed write never leaves
+// half a plan that apply could pick up.
+func savePlan(path string, plan *planner.Plan) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("plan file %s: %w", path, err)
+	}
+	werr := planner.WritePlan(f, plan)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("plan file %s: %w", path, firstErr(werr, cerr))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("plan file %s: %w", path, err)
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
