@@ -3,6 +3,7 @@ package localfc
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -94,6 +95,12 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	w := &statusWriter{ResponseWriter: rw}
 	w.Header().Set(fc.HeaderRequestID, reqID)
+	// Count what the client actually sent (chunked bodies have no length),
+	// so the log tells how many bytes a deploy uploaded.
+	body := &countingBody{ReadCloser: r.Body}
+	if r.Body != nil {
+		r.Body = body
+	}
 	if err := s.serve(w, r, reqID); err != nil {
 		s.writeError(w, r, reqID, err)
 	}
@@ -101,8 +108,20 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", logPath(r)),
 			slog.Int("status", w.status), slog.Duration("duration", time.Since(start)),
-			slog.String("requestId", reqID))
+			slog.Int64("bytesIn", body.n), slog.String("requestId", reqID))
 	}
+}
+
+// countingBody counts the bytes read from a request body.
+type countingBody struct {
+	io.ReadCloser
+	n int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	return n, err
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) error {
