@@ -1,6 +1,7 @@
 package localfctest_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -23,4 +24,19 @@ func TestStartServesSignedRequestsWithItsKeys(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, inst.URL)
+}
+
+func TestConfigPointsAClientAtTheInstance(t *testing.T) {
+	inst := localfctest.Start(t)
+	cfg := inst.Config()
+	assert.Equal(t, inst.URL, cfg.Endpoint)
+	assert.Equal(t, "1234567890", cfg.AccountID)
+	assert.Equal(t, inst.Credentials, cfg.Credentials)
+	client, err := fc.NewClient(cfg)
+	require.NoError(t, err)
+	svc, err := client.CreateService(context.Background(), fc.ServiceInput{ServiceName: "shop"})
+	require.NoError(t, err)
+	assert.NotEmpty(t, svc.ETag)
+	_, err = client.GetService(context.Background(), "missing", "")
+	assert.True(t, fc.IsCode(err, fc.CodeServiceNotFound), "got %v", err)
 }
