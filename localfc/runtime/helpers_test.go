@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"testing"
@@ -90,4 +91,15 @@ func invoke(t testing.TB, p *Pool, req Request) *Result {
 	res, err := p.Invoke(ctx, req)
 	require.NoError(t, err)
 	return res
+}
+
+func errorBody(t *testing.T, res *Result) (message, typ string, stack []string) {
+	t.Helper()
+	var b struct {
+		ErrorMessage string   `json:"errorMessage"`
+		ErrorType    string   `json:"errorType"`
+		StackTrace   []string `json:"stackTrace"`
+	}
+	require.NoError(t, json.Unmarshal(res.Body, &b), "body %q", res.Body)
+	return b.ErrorMessage, b.ErrorType, b.StackTrace
 }

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -128,8 +127,7 @@ func startInstance(interp string, args []string, dir string, env []string, nonce
 	cmd.Stdout = logW
 	cmd.Stderr = logW
 	cmd.ExtraFiles = []*os.File{reqR, respW} // fds 3 and 4
-	// Its own process group, so a timeout kills whatever the function spawned.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(cmd)
 	err = cmd.Start()
 	// The child holds its ends now; the parent must not, or EOF never comes.
 	reqR.Close()
@@ -167,7 +165,7 @@ func startInstance(interp string, args []string, dir string, env []string, nonce
 // as its id could be reused after the group is gone.
 func (in *instance) kill() {
 	in.killOnce.Do(func() {
-		_ = syscall.Kill(-in.pid, syscall.SIGKILL)
+		killGroup(in.cmd)
 		in.reqW.Close()
 	})
 	select {

@@ -1,3 +1,5 @@
+//go:build unix
+
 package runtime
 
 import (
@@ -17,17 +19,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func errorBody(t *testing.T, res *Result) (message, typ string, stack []string) {
-	t.Helper()
-	var b struct {
-		ErrorMessage string   `json:"errorMessage"`
-		ErrorType    string   `json:"errorType"`
-		StackTrace   []string `json:"stackTrace"`
-	}
-	require.NoError(t, json.Unmarshal(res.Body, &b), "body %q", res.Body)
-	return b.ErrorMessage, b.ErrorType, b.StackTrace
-}
 
 func TestHelloWorldRunsInEveryRuntime(t *testing.T) {
 	t.Parallel()
@@ -562,4 +553,18 @@ func TestCloseFailsInvocationsInFlightWithErrClosed(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // let the invocation reach the worker
 	require.NoError(t, p.Close())
 	assert.ErrorIs(t, <-errs, ErrClosed)
+}
+
+func TestQualifiersOfOneVersionKeepTheirOwnWarmInstances(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "python3")
+	p := newPool(t, Config{})
+	byVersion := fn(t, "python3", "index.handler", py("import os\ndef handler(e, c):\n    return str(os.getpid())\n"))
+	byVersion.Qualifier, byVersion.VersionID = "3", "3"
+	byAlias := byVersion
+	byAlias.Qualifier = "live"
+	first, second := pidOf(t, invoke(t, p, byVersion)), pidOf(t, invoke(t, p, byAlias))
+	assert.NotEqual(t, first, second, "each qualifier sees its own FC_QUALIFIER")
+	assert.Equal(t, first, pidOf(t, invoke(t, p, byVersion)))
+	assert.Equal(t, second, pidOf(t, invoke(t, p, byAlias)))
 }

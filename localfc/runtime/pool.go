@@ -441,12 +441,14 @@ func keys(req *Request) (key, ident string) {
 	}
 	sort.Strings(envKeys)
 	h := sha256.New()
-	cfg := []any{req.Runtime, req.Handler, req.Initializer, req.InitializationTimeout, req.Timeout, req.MemorySize, qualifierOf(req)}
+	cfg := []any{req.Runtime, req.Handler, req.Initializer, req.InitializationTimeout, req.Timeout, req.MemorySize}
 	for _, k := range envKeys {
 		cfg = append(cfg, k, req.Env[k])
 	}
 	_ = json.NewEncoder(h).Encode(cfg)
-	ident = strings.Join([]string{req.AccountID, req.Service, req.Function, version}, "\x00")
+	// The qualifier is part of the identity: svc.3 and svc.live (pointing at
+	// 3) differ only in FC_QUALIFIER and must not retire each other.
+	ident = strings.Join([]string{req.AccountID, req.Service, req.Function, version, qualifierOf(req)}, "\x00")
 	key = ident + "\x00" + req.CodeChecksum + "\x00" + hex.EncodeToString(h.Sum(nil))
 	return key, ident
 }

@@ -49,7 +49,10 @@ def end_logs(marker):
         sys.stderr.flush()
     except Exception:
         pass
-    os.write(2, marker.encode())
+    try:
+        os.write(2, marker.encode())
+    except OSError:
+        pass  # the function closed fd 2; the pool stops waiting on its own
 
 
 class Credentials:
