@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/localfctest"
 	"github.com/fcdeploy/fcdeploy/planner"
 )
 
@@ -38,19 +39,23 @@ func benchProject(tb testing.TB, services, functions int) *project {
 // BenchmarkNoOpPlanOverHTTP plans the deployed 20x50 project again over
 // loopback HTTP against the local server: the read side of a no-op apply.
 func BenchmarkNoOpPlanOverHTTP(b *testing.B) {
-	api := newHTTPAPI(b)
+	inst := localfctest.Start(b)
+	api, err := fc.NewClient(inst.Config())
+	if err != nil {
+		b.Fatal(err)
+	}
 	p := benchProject(b, 20, 50)
 	res, err := Apply(context.Background(), api, planFor(b, api, p, false), Options{Code: p.provider()})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("first deploy: %d steps in %s", len(res.Steps), res.Duration)
-	reads := api.reads.Load()
+	reads := api.Stats().Requests
 	b.ResetTimer()
 	for b.Loop() {
 		if plan := planFor(b, api, p, false); plan.HasChanges() {
 			b.Fatalf("not converged: %d changes", len(plan.Changes))
 		}
 	}
-	b.ReportMetric(float64(api.reads.Load()-reads)/float64(b.N), "requests/op")
+	b.ReportMetric(float64(api.Stats().Requests-reads)/float64(b.N), "requests/op")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/localfctest"
 	"github.com/fcdeploy/fcdeploy/planner"
 )
 
@@ -22,10 +23,18 @@ type wire interface {
 	codeCount() int64
 }
 
-func newWire(t *testing.T) wire { return newHTTPAPI(t) }
+// clientWire is the real fc client, counting through its Stats.
+type clientWire struct{ *fc.Client }
 
-func (a *httpAPI) writeCount() int64 { return a.writes.Load() }
-func (a *httpAPI) codeCount() int64  { return a.codeBytes.Load() }
+func (c clientWire) writeCount() int64 { return c.Stats().Writes }
+func (c clientWire) codeCount() int64  { return c.Stats().CodeBytesUploaded }
+
+func newWire(t *testing.T) wire {
+	t.Helper()
+	c, err := fc.NewClient(localfctest.Start(t).Config())
+	require.NoError(t, err)
+	return clientWire{c}
+}
 
 // These tests drive the real client against the real local server over
 // loopback HTTP: what the CLI will do.
@@ -42,9 +51,12 @@ func TestOverHTTPAFirstApplyCreatesEverythingAndASecondSendsNoWrite(t *testing.T
 	alias, err := client.GetAlias(ctx, "shop", "live")
 	require.NoError(t, err)
 	assert.Equal(t, res.Published["shop"], alias.VersionID)
-	fn, err := client.GetFunction(ctx, "shop", "live", "checkout")
+	real := client.(clientWire)
+	fnCode, err := real.GetFunctionCode(ctx, "shop", "live", "checkout")
 	require.NoError(t, err)
-	assert.Equal(t, p.function("shop", "checkout").Code.Checksum, fn.CodeChecksum)
+	zip, err := real.DownloadCode(ctx, fnCode)
+	require.NoError(t, err)
+	assert.Equal(t, p.code["shop/checkout"], zip, "the alias runs exactly the planned bytes")
 
 	writes, code := client.writeCount(), client.codeCount()
 	plan := planFor(t, client, p, false)
