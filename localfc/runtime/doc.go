@@ -16,6 +16,10 @@
 // lets the pool cut exactly that invocation's output (Result.Log, last 4 KB)
 // and send it to the pool's slog.Logger.
 //
+// Interpreters are looked up in the server's PATH on first use (python via
+// sys.executable, so pyenv-style shims are replaced by the real binary) and
+// run with absolute paths, since instances get a minimal PATH.
+//
 // What a function gets:
 //   - python: handler(event: bytes, context); str and bytes are returned as
 //     is, dict/list/tuple as JSON, None as an empty body, anything else via
