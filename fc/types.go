@@ -80,7 +80,7 @@ type FunctionInput struct {
 	Initializer           *string           `json:"initializer,omitempty"`
 	InitializationTimeout *int32            `json:"initializationTimeout,omitempty"`
 	InstanceConcurrency   *int32            `json:"instanceConcurrency,omitempty"`
-	EnvironmentVariables  map[string]string `json:"environmentVariables,omitempty"`
+	EnvironmentVariables  map[string]string `json:"environmentVariables"`
 	Code                  *Code             `json:"code,omitempty"`
 }
 
@@ -169,7 +169,7 @@ type AliasInput struct {
 	AliasName               string             `json:"aliasName,omitempty"`
 	VersionID               *string            `json:"versionId,omitempty"`
 	Description             *string            `json:"description,omitempty"`
-	AdditionalVersionWeight map[string]float64 `json:"additionalVersionWeight,omitempty"`
+	AdditionalVersionWeight map[string]float64 `json:"additionalVersionWeight"`
 }
 
 // Alias is an AliasResponse.
