@@ -244,9 +244,15 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 	t.Endpoint = "http://" + ln.Addr().String()
 	t.Embedded = true
 	t.close = func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// The command's own requests are done by now. Shutdown waits up to
+		// 5s for connections that were dialled but never used (StateNew), so
+		// after a short grace the rest are simply closed.
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 		serr := srv.Shutdown(ctx)
+		if errors.Is(serr, context.DeadlineExceeded) {
+			serr = srv.Close()
+		}
 		cerr := st.Close()
 		return errors.Join(serr, cerr)
 	}
