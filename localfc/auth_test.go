@@ -168,7 +168,9 @@ func TestAccountOf(t *testing.T) {
 		{"the header wins", "111", "222.region.fc.aliyuncs.com", "111"},
 		{"the host label without a port", "", "222.region.fc.aliyuncs.com", "222"},
 		{"the host label with a port", "", "222.region.fc.aliyuncs.com:9000", "222"},
-		{"a bare host with a port", "", "localhost:9000", "localhost"},
+		{"a bare host with a port", "", "fc-host:9000", "fc-host"},
+		{"localhost is the default account", "", "localhost:9000", DefaultAccountID},
+		{"an IP address is the default account", "", "127.0.0.1:9000", DefaultAccountID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

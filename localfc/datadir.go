@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/runtime"
 	"github.com/fcdeploy/fcdeploy/localfc/store"
 )
 
@@ -236,8 +238,16 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 		st.Close()
 		return nil, fmt.Errorf("local Function Compute: listen on 127.0.0.1: %w", err)
 	}
+	pool, err := NewRuntimePool(dataDir, nil)
+	if err != nil {
+		ln.Close()
+		st.Close()
+		return nil, err
+	}
+	handler := New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}, Runtime: pool})
+	stopBackground := handler.StartBackground()
 	srv := &http.Server{
-		Handler:           New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go srv.Serve(ln)
@@ -253,8 +263,10 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 		if errors.Is(serr, context.DeadlineExceeded) {
 			serr = srv.Close()
 		}
+		stopBackground()
+		perr := pool.Close()
 		cerr := st.Close()
-		return errors.Join(serr, cerr)
+		return errors.Join(serr, perr, cerr)
 	}
 	return t, nil
 }
@@ -270,4 +282,18 @@ func DefaultDataDir() (string, error) {
 		return "", fmt.Errorf("data dir: no $FCDEPLOY_HOME and no home directory: %w", err)
 	}
 	return filepath.Join(home, ".local", "share", "fcdeploy"), nil
+}
+
+// CodeCacheDir is where a data directory keeps unpacked function code.
+const CodeCacheDir = "code-cache"
+
+// NewRuntimePool returns the pool that runs the functions of a data
+// directory, unpacking code under DATA/code-cache. logger receives the
+// functions' output (nil: discarded).
+func NewRuntimePool(dataDir string, logger *slog.Logger) (*runtime.Pool, error) {
+	pool, err := runtime.NewPool(runtime.Config{CacheDir: filepath.Join(dataDir, CodeCacheDir), Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("local Function Compute %s: function runtimes: %w", dataDir, err)
+	}
+	return pool, nil
 }

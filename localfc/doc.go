@@ -13,6 +13,10 @@
 // download tokens: every resource rule that needs state (existence,
 // emptiness, If-Match) belongs to the store, checked inside its
 // transactions. It never prints; request logs go to the injected
-// slog.Logger and never carry headers or secrets. Function runtimes and the
-// HTTP-trigger proxy are other issues: their routes answer 501.
+// slog.Logger and never carry headers or secrets.
+//
+// Functions run in a runtime.Pool given in Config (invoke.go): synchronous
+// invocations, a durable async queue worked by StartBackground (async.go),
+// timer triggers fired through that queue (timers.go) and HTTP triggers
+// under /2016-08-15/proxy/ (proxy.go). Without a pool those answer 501.
 package localfc

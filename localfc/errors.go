@@ -17,6 +17,7 @@ type response struct {
 	etag        string
 	raw         []byte
 	contentType string
+	header      http.Header // extra headers (invocation results)
 }
 
 func jsonOK(body any, etag string) response {
@@ -28,6 +29,9 @@ func noContent() response { return response{status: http.StatusNoContent} }
 // writeResponse writes a successful response.
 func writeResponse(w http.ResponseWriter, resp response) {
 	h := w.Header()
+	for k, vs := range resp.header {
+		h[k] = vs
+	}
 	if resp.etag != "" {
 		h.Set("ETag", resp.etag)
 	}

@@ -78,12 +78,3 @@ func deleteFunction(ctx context.Context, s *Server, c *call) (response, error) {
 	}
 	return noContent(), nil
 }
-
-// invokeFunction answers 501 until the runtimes of localfc/runtime are
-// wired in; it still names a missing service or function first.
-func invokeFunction(ctx context.Context, s *Server, c *call) (response, error) {
-	if _, err := s.store.GetFunction(ctx, c.account, c.service, c.qualifier, c.function); err != nil {
-		return response{}, err
-	}
-	return response{}, fc.NewError(fc.CodeNotImplemented, "InvokeFunction: function runtimes are not built yet")
-}

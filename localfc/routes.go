@@ -46,8 +46,8 @@ func (rt route) withQualifier() route { rt.qualified = true; return rt }
 func (rt route) public() route        { rt.noAuth = true; return rt }
 
 // routes is the table of every operation of the 2016-08-15 API, plus the
-// code download URL that GetFunctionCode hands out and the HTTP-trigger
-// proxy (not built yet).
+// code download URL that GetFunctionCode hands out. HTTP triggers are
+// served before routing (proxy.go).
 var routes = []route{
 	newRoute("ListServices", http.MethodGet, "services", listServices),
 	newRoute("CreateService", http.MethodPost, "services", createService),
@@ -82,7 +82,7 @@ var routes = []route{
 	newRoute("DownloadCode", http.MethodGet, "code/{token}", downloadCode).public(),
 }
 
-// proxyPath is where HTTP triggers are served; another issue builds them.
+// proxyPath is where HTTP triggers are served (proxy.go).
 const proxyPath = apiPrefix + "proxy/"
 
 // parseRequest finds the route of method and the decoded path and fills a

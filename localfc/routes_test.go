@@ -126,7 +126,7 @@ func TestEveryOperationWorksThroughRealHTTP(t *testing.T) {
 	r = e.do("POST", api+"/services/shop.live/functions/checkout/invocations", []byte(`{"a":1}`))
 	check(r, 501, false)
 	assert.Equal(t, fc.CodeNotImplemented, r.errorCode(t))
-	assert.Contains(t, string(r.body), "function runtimes are not built yet")
+	assert.Contains(t, string(r.body), "started without function runtimes")
 
 	// Deletes, children first.
 	check(e.do("DELETE", api+"/services/shop/aliases/live", nil), 204, false)
@@ -202,13 +202,13 @@ func TestPathsThatNameNoOperationAreRefused(t *testing.T) {
 	}
 }
 
-func TestTheHTTPTriggerProxyIsNotBuiltAndNeedsNoSignature(t *testing.T) {
+func TestAProxyPathWithoutAnHTTPTriggerIsNotFound(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	resp, err := http.Get(e.url + api + "/proxy/shop.LATEST/checkout/anything")
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	assert.Equal(t, 501, resp.StatusCode)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.NotEmpty(t, resp.Header.Get(fc.HeaderRequestID))
 }
 

@@ -5,11 +5,14 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
+	mathrand "math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/runtime"
 	"github.com/fcdeploy/fcdeploy/localfc/store"
 )
 
@@ -30,6 +33,11 @@ type Config struct {
 	Now          func() time.Time  // nil: time.Now
 	Logger       *slog.Logger      // nil: discard
 	MaxBodyBytes int64             // 0: DefaultMaxBodyBytes
+	// Runtime runs functions; nil answers InvokeFunction and HTTP triggers
+	// with 501 NotImplemented.
+	Runtime *runtime.Pool
+	// Rand picks between an alias's versions by weight; nil: math/rand.
+	Rand func() float64
 }
 
 // Server is the local Function Compute as an http.Handler.
@@ -40,6 +48,10 @@ type Server struct {
 	log      *slog.Logger
 	maxBody  int64
 	tokenKey []byte // signs code download tokens; new per process
+
+	runtime   *runtime.Pool
+	randFloat func() float64
+	asyncWake chan struct{} // nudges the async worker after an enqueue
 }
 
 // New returns a Server over cfg.Store.
@@ -50,6 +62,13 @@ func New(cfg Config) *Server {
 		now:     cfg.Now,
 		log:     cfg.Logger,
 		maxBody: cfg.MaxBodyBytes,
+
+		runtime:   cfg.Runtime,
+		randFloat: cfg.Rand,
+		asyncWake: make(chan struct{}, 1),
+	}
+	if s.randFloat == nil {
+		s.randFloat = mathrand.Float64
 	}
 	for id, secret := range cfg.Credentials {
 		s.creds[id] = secret
@@ -129,7 +148,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) err
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	}
 	if strings.HasPrefix(r.URL.Path, proxyPath) {
-		return fc.NewError(fc.CodeNotImplemented, "HTTP triggers: the HTTP-trigger proxy of the local Function Compute is not built yet")
+		return s.serveProxy(w, r, reqID)
 	}
 	rt, c, err := parseRequest(r.Method, r.URL.Path)
 	if err != nil {
@@ -158,10 +177,15 @@ func accountOf(r *http.Request) string {
 		return id
 	}
 	host := r.Host
-	if i := strings.IndexByte(host, '.'); i >= 0 {
-		return host[:i]
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
 	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+	// A bare address or localhost names no account (the Python SDK and
+	// browsers calling HTTP triggers send such hosts): the default one.
+	if host == "localhost" || net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return DefaultAccountID
+	}
+	if i := strings.IndexByte(host, '.'); i >= 0 {
 		return host[:i]
 	}
 	return host

@@ -105,8 +105,16 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	printServeBanner(streams, url, dataDir, opts, dirKeys.AccessKeyID, dirKeys.AccessKeySecret, created)
 
 	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
+	pool, err := localfc.NewRuntimePool(dataDir, logger)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer pool.Close()
+	handler := localfc.New(localfc.Config{Store: st, Credentials: creds, Logger: logger, Runtime: pool})
+	stopBackground := handler.StartBackground()
+	defer stopBackground()
 	srv := &http.Server{
-		Handler:           localfc.New(localfc.Config{Store: st, Credentials: creds, Logger: logger}),
+		Handler:           handler,
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

@@ -1,0 +1,99 @@
+package localfc
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/runtime"
+)
+
+// serveProxy serves HTTP triggers under
+// /2016-08-15/proxy/{service}[.{qualifier}]/{function}/{path...}: it finds the
+// function's http trigger, checks its authType and methods, runs the
+// handler in its HTTP form and writes back what it answered.
+func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, reqID string) error {
+	rest := strings.TrimPrefix(r.URL.Path, proxyPath)
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return fc.NewError(fc.CodeNotFound, "HTTP trigger paths are /%sproxy/SERVICE.QUALIFIER/FUNCTION/PATH", apiPrefix[1:])
+	}
+	service, qualifier, _ := strings.Cut(parts[0], ".")
+	function, path := parts[1], "/"
+	if len(parts) == 3 {
+		path += parts[2]
+	}
+	account := accountOf(r)
+	ctx := r.Context()
+
+	trigger, cfg, err := s.httpTrigger(r, account, service, function)
+	if err != nil {
+		return err
+	}
+	if cfg.AuthType != "anonymous" {
+		if err := s.authenticate(r); err != nil {
+			return err
+		}
+	}
+	if !slices.ContainsFunc(cfg.Methods, func(m string) bool { return strings.EqualFold(m, r.Method) }) {
+		w.Header().Set("Allow", strings.Join(cfg.Methods, ", "))
+		return fc.NewError(fc.CodeMethodNotAllowed, "HTTP trigger %s of function %s/%s does not accept %s; it accepts %s", trigger, service, function, r.Method, strings.Join(cfg.Methods, ", "))
+	}
+	if s.runtime == nil {
+		return errNoRuntime
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	clientIP, _, _ := net.SplitHostPort(r.RemoteAddr)
+	res, _, err := s.invoke(ctx, invocation{
+		account: account, service: service, qualifier: qualifier, function: function, requestID: reqID,
+		http: &runtime.HTTPRequest{Method: r.Method, Path: path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, ClientIP: clientIP},
+	})
+	if err != nil {
+		return err
+	}
+	if res.ErrorType != "" || res.HTTP == nil {
+		w.Header().Set(fc.HeaderErrorType, res.ErrorType)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadGateway)
+		w.Write(res.Body)
+		return nil
+	}
+	for k, vs := range res.HTTP.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	status := res.HTTP.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	w.Write(res.HTTP.Body)
+	return nil
+}
+
+// httpTrigger finds the http trigger of a function.
+func (s *Server) httpTrigger(r *http.Request, account, service, function string) (string, fc.HTTPTriggerConfig, error) {
+	var cfg fc.HTTPTriggerConfig
+	out, err := s.store.ListTriggers(r.Context(), account, service, function, fc.ListOptions{Limit: fc.MaxListLimit})
+	if err != nil {
+		return "", cfg, err
+	}
+	for _, t := range out.Triggers {
+		if t.TriggerType != "http" {
+			continue
+		}
+		if err := json.Unmarshal(t.TriggerConfig, &cfg); err != nil {
+			return "", cfg, err
+		}
+		return t.TriggerName, cfg, nil
+	}
+	return "", cfg, fc.NewError(fc.CodeTriggerNotFound, "function %s/%s has no http trigger", service, function)
+}
