@@ -1,13 +1,193 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fcdeploy/fcdeploy/manifest"
+	"github.com/fcdeploy/fcdeploy/rollout"
+	"github.com/fcdeploy/fcdeploy/schema"
+)
+
+type rolloutOptions struct {
+	file     string
+	target   targetOptions
+	to       string
+	steps    []int
+	interval time.Duration
+	check    string
+	resume   bool
+}
 
 func newRolloutCmd(streams *IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "rollout",
-		Short: "(issue #5) not built yet",
+	o := &rolloutOptions{}
+	cmd := &cobra.Command{
+		Use:   "rollout SERVICE/ALIAS --to VERSION",
+		Short: "Shift an alias's traffic to a version in steps, rolling back on a failed check",
+		Long: `Move the traffic of an alias to another version step by step. Each step sets
+additionalVersionWeight on the alias (guarded by If-Match), waits --interval, then
+runs --check (a shell command; exit 0 means healthy). At 100 the alias points at
+the new version with no extra weight.
+
+A failing check, or a change of the alias by someone else, rolls the alias back to
+the version it had before and exits 1. Progress is kept in the alias description,
+so a rollout that was killed can be finished with --resume or undone with
+"fcdeploy rollback SERVICE/ALIAS".
+
+The check gets FCDEPLOY_ROLLOUT_SERVICE, _ALIAS, _VERSION, _STEP and _PERCENT in
+its environment; its output goes to stderr.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errNotBuilt("fcdeploy rollout (issue #5)")
+			return runRollout(cmd, streams, o, args[0])
 		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.to, "to", "", "version to shift traffic to (required unless --resume)")
+	f.IntSliceVar(&o.steps, "steps", nil, "traffic percentages of the new version, increasing, ending at 100 (default 10,50,100)")
+	f.DurationVar(&o.interval, "interval", 5*time.Minute, "how long each step runs before its check")
+	f.StringVar(&o.check, "check", "", "health check `COMMAND` run with sh -c after each step")
+	f.BoolVar(&o.resume, "resume", false, "continue the rollout recorded on the alias")
+	f.StringVarP(&o.file, "file", "f", "", "manifest `FILE` holding the environments (with --env)")
+	addTargetFlags(cmd, &o.target)
+	return cmd
+}
+
+func newRollbackCmd(streams *IOStreams) *cobra.Command {
+	o := &rolloutOptions{}
+	cmd := &cobra.Command{
+		Use:   "rollback SERVICE/ALIAS",
+		Short: "Undo a rollout in progress: the alias goes back to the version it had before",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRollback(cmd, streams, o, args[0])
+		},
+	}
+	cmd.Flags().StringVarP(&o.file, "file", "f", "", "manifest `FILE` holding the environments (with --env)")
+	addTargetFlags(cmd, &o.target)
+	return cmd
+}
+
+// parseAliasRef splits SERVICE/ALIAS.
+func parseAliasRef(ref string) (service, alias string, err error) {
+	service, alias, ok := strings.Cut(ref, "/")
+	if !ok || service == "" || alias == "" || strings.Contains(alias, "/") {
+		return "", "", fmt.Errorf("%q is not SERVICE/ALIAS, e.g. shop/live", ref)
+	}
+	return service, alias, nil
+}
+
+// connectForAlias connects to the target, loading the manifest only when
+// --env needs its environments.
+func connectForAlias(ctx context.Context, o *rolloutOptions) (*target, error) {
+	var proj *manifest.Project
+	if o.target.env != "" {
+		path, err := resolveManifestPath("", o.file)
+		if err != nil {
+			return nil, err
+		}
+		if proj, err = schema.Load(path, manifest.LoadOptions{Env: o.target.env}); err != nil {
+			return nil, err
+		}
+	}
+	return o.target.connect(ctx, proj)
+}
+
+func runRollout(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref string) error {
+	service, alias, err := parseAliasRef(ref)
+	if err != nil {
+		return err
+	}
+	if o.to == "" && !o.resume {
+		return fmt.Errorf("rollout %s: --to VERSION is required (or --resume to continue the rollout recorded on the alias)", ref)
+	}
+	ctx := cmd.Context()
+	t, err := connectForAlias(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	fmt.Fprintf(streams.Out, "Rollout of alias %s on %s\n", ref, t)
+	spec := rollout.Spec{Service: service, Alias: alias, ToVersion: o.to, Steps: o.steps, Interval: o.interval, Resume: o.resume}
+	if o.check != "" {
+		spec.Check = func(ctx context.Context, s rollout.Step) error { return runCheck(ctx, streams, o.check, s) }
+	}
+	res, err := rollout.Run(ctx, t.Client, spec, rollout.Options{OnEvent: func(e rollout.Event) { printRolloutEvent(streams, e) }})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Out, "Alias %s now serves version %s.\n", ref, res.To)
+	return nil
+}
+
+func runRollback(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref string) error {
+	service, alias, err := parseAliasRef(ref)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	t, err := connectForAlias(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	fmt.Fprintf(streams.Out, "Rollback of alias %s on %s\n", ref, t)
+	res, err := rollout.Rollback(ctx, t.Client, service, alias, rollout.Options{OnEvent: func(e rollout.Event) { printRolloutEvent(streams, e) }})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Out, "Alias %s serves version %s again.\n", ref, res.From)
+	return nil
+}
+
+// runCheck runs the user's health check for one step.
+func runCheck(ctx context.Context, streams *IOStreams, command string, s rollout.Step) error {
+	c := exec.CommandContext(ctx, "sh", "-c", command)
+	c.Env = append(os.Environ(),
+		"FCDEPLOY_ROLLOUT_SERVICE="+s.Service, "FCDEPLOY_ROLLOUT_ALIAS="+s.Alias,
+		"FCDEPLOY_ROLLOUT_VERSION="+s.To, "FCDEPLOY_ROLLOUT_STEP="+strconv.Itoa(s.Index),
+		"FCDEPLOY_ROLLOUT_PERCENT="+strconv.Itoa(s.Percent))
+	c.Stdout, c.Stderr = streams.ErrOut, streams.ErrOut
+	if err := c.Run(); err != nil {
+		return fmt.Errorf("check %q: %w", command, err)
+	}
+	return nil
+}
+
+func printRolloutEvent(streams *IOStreams, e rollout.Event) {
+	at := e.Time.Format("15:04:05")
+	step := ""
+	if e.Step > 0 {
+		step = fmt.Sprintf("step %d/%d ", e.Step, e.Steps)
+	}
+	switch e.Kind {
+	case rollout.EventResumed:
+		fmt.Fprintf(streams.Out, "%s resuming the rollout %s -> %s at %s\n", at, e.From, e.To, strings.TrimSpace(step))
+	case rollout.EventStepStarted:
+		fmt.Fprintf(streams.Out, "%s %ssending %d%% of traffic to version %s\n", at, step, e.Percent, e.To)
+	case rollout.EventWeightSet:
+		fmt.Fprintf(streams.Out, "%s %salias updated: %d%% on %s, %d%% on %s\n", at, step, e.Percent, e.To, 100-e.Percent, e.From)
+	case rollout.EventWaiting:
+		fmt.Fprintf(streams.Out, "%s %swaiting %s before the check\n", at, step, e.Wait)
+	case rollout.EventCheckPassed:
+		fmt.Fprintf(streams.Out, "%s %scheck passed\n", at, step)
+	case rollout.EventCheckFailed:
+		fmt.Fprintf(streams.Out, "%s %scheck FAILED: %v\n", at, step, e.Err)
+	case rollout.EventConflict:
+		fmt.Fprintf(streams.Out, "%s %sthe alias was changed by someone else: %v\n", at, step, e.Err)
+	case rollout.EventRolledBack:
+		fmt.Fprintf(streams.Out, "%s rolled back: the alias serves version %s only\n", at, e.From)
+	case rollout.EventRollbackFail:
+		fmt.Fprintf(streams.Out, "%s rollback FAILED: %v\n", at, e.Err)
+	case rollout.EventInterrupted:
+		fmt.Fprintf(streams.Out, "%s interrupted at %s: resume with --resume, or undo with fcdeploy rollback %s/%s\n", at, strings.TrimSpace(step), e.Service, e.Alias)
+	case rollout.EventDone:
+		fmt.Fprintf(streams.Out, "%s done: the alias serves version %s only\n", at, e.To)
 	}
 }
