@@ -30,6 +30,15 @@ func TestNodeSDK(t *testing.T) {
 	runNode(t, srv, "node", "--test", "--test-reporter=spec", "sdk.test.js")
 }
 
+// TestNodeSDKInvokes runs invoke.test.js: the official Node SDK invokes a
+// nodejs function that the server runs with its machine's node.
+func TestNodeSDKInvokes(t *testing.T) {
+	t.Parallel()
+	requireNode(t)
+	srv := startServer(t)
+	runNode(t, srv, "node", "--test", "--test-reporter=spec", "invoke.test.js")
+}
+
 // TestFuncraftDeploysTwice runs funcraft.sh: `fun deploy -y` twice, then checks the result.
 func TestFuncraftDeploysTwice(t *testing.T) {
 	t.Parallel()
