@@ -17,7 +17,6 @@ import (
 
 	"github.com/fcdeploy/fcdeploy/fc"
 	"github.com/fcdeploy/fcdeploy/localfc/runtime"
-	"github.com/fcdeploy/fcdeploy/localfc/store"
 )
 
 // withRuntime gives the test server a real runtime pool.
@@ -228,7 +227,6 @@ func TestTimerTriggersQueueAnInvocationWhenDueAndRespectEnable(t *testing.T) {
 	assert.Equal(t, "f", inv.FunctionName)
 	assert.Contains(t, string(inv.Event), `"payload":"hi"`)
 	assert.Contains(t, string(inv.Event), `"triggerName":"tick"`)
-	_ = store.AsyncInvocation{}
 }
 
 func TestHTTPTriggersServeAnonymousRequestsAndCheckMethodsAndAuth(t *testing.T) {
@@ -262,4 +260,33 @@ func TestHTTPTriggersServeAnonymousRequestsAndCheckMethodsAndAuth(t *testing.T) 
 	assert.Equal(t, http.StatusForbidden, resp3.StatusCode, "authType function needs a signed request")
 	signed := e.do("GET", "/2016-08-15/proxy/s.LATEST/web/", nil)
 	assert.Equal(t, http.StatusCreated, signed.status, "%s", signed.body)
+}
+
+func TestATimerTriggerRunsItsFunctionWhileTheServerRuns(t *testing.T) {
+	e := newTestEnv(t, withRuntime(t))
+	e.deploy("s", "f", "index.record", nil)
+	out := filepath.Join(t.TempDir(), "fired.txt")
+	// Every second; the payload tells the function where to write.
+	e.mustOK("POST", "/2016-08-15/services/s/functions/f/triggers", map[string]any{
+		"triggerName": "each-second", "triggerType": "timer",
+		"triggerConfig": map[string]any{"cronExpression": "* * * * * *", "enable": true, "payload": out},
+	})
+	// The function appends the trigger's name to the file its payload names.
+	e.mustOK("PUT", "/2016-08-15/services/s/functions/f", map[string]any{
+		"handler": "timer.handler",
+		"code": map[string]any{"zipFile": zipFiles(t, map[string]string{"timer.py": `import json
+
+def handler(event, context):
+    e = json.loads(event)
+    with open(e["payload"], "a") as f:
+        f.write(e["triggerName"] + "\n")
+    return "ok"
+`})},
+	})
+	stop := e.server.StartBackground()
+	defer stop()
+	require.Eventually(t, func() bool {
+		b, _ := os.ReadFile(out)
+		return strings.Contains(string(b), "each-second")
+	}, 20*time.Second, 100*time.Millisecond, "the timer fired and its function ran")
 }
