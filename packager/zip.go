@@ -375,23 +375,24 @@ type TooLargeError struct {
 func (e *TooLargeError) Error() string {
 	if e.File != "" {
 		return fmt.Sprintf("code %s: %s (%s) alone compresses to more than the %s Function Compute accepts inline; upload the code to OSS and set `code: oss://bucket/object`, or ignore the file in %s",
-			e.Source, e.File, humanBytes(e.Size), humanBytes(e.Limit), IgnoreFile)
+			e.Source, e.File, HumanSize(e.Size), HumanSize(e.Limit), IgnoreFile)
 	}
 	more := ""
 	if e.Partial {
 		more = "at least "
 	}
 	return fmt.Sprintf("code %s: the zip is %s%s, over the %s Function Compute accepts inline; upload it to OSS and set `code: oss://bucket/object`, or ignore files in %s",
-		e.Source, more, humanBytes(e.Size), humanBytes(e.Limit), IgnoreFile)
+		e.Source, more, HumanSize(e.Size), HumanSize(e.Limit), IgnoreFile)
 }
 
-func humanBytes(n int64) string {
+// HumanSize writes a byte count for people: 512 B, 3.1 KiB, 42.0 MiB.
+func HumanSize(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	case n >= 1<<10:
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	default:
-		return fmt.Sprintf("%d bytes", n)
+		return fmt.Sprintf("%d B", n)
 	}
 }

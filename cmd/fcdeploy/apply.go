@@ -56,11 +56,7 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 
 func runApply(cmd *cobra.Command, streams *IOStreams, o *applyOptions) error {
 	ctx := cmd.Context()
-	lp, err := loadProject(ctx, &o.project, true)
-	if err != nil {
-		return err
-	}
-	t, err := o.project.target.connect(ctx, lp.Project)
+	lp, t, err := loadAndConnect(ctx, &o.project, true)
 	if err != nil {
 		return err
 	}
@@ -112,10 +108,7 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		defer pr.Close()
 		lp, t, code = pr.lp, pr.dst, pr.code
 	} else {
-		if lp, err = loadProject(ctx, &o.project, true); err != nil {
-			return err
-		}
-		if t, err = o.project.target.connect(ctx, lp.Project); err != nil {
+		if lp, t, err = loadAndConnect(ctx, &o.project, true); err != nil {
 			return err
 		}
 		defer t.Close()

@@ -41,11 +41,7 @@ Services the manifest does not declare are never touched.`,
 
 func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error {
 	ctx := cmd.Context()
-	lp, err := loadProject(ctx, &o.project, false)
-	if err != nil {
-		return err
-	}
-	t, err := o.project.target.connect(ctx, lp.Project)
+	lp, t, err := loadAndConnect(ctx, &o.project, false)
 	if err != nil {
 		return err
 	}

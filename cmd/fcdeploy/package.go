@@ -204,7 +204,7 @@ func packagePrintTable(w io.Writer, results []*packaged, p *manifest.Project) {
 	for _, r := range results {
 		size, sum, cached := "-", "-", "-"
 		if r.arch != nil {
-			size, sum, cached = packageHumanSize(r.arch.Size), r.arch.Checksum, "no"
+			size, sum, cached = packager.HumanSize(r.arch.Size), r.arch.Checksum, "no"
 			if r.arch.Cached {
 				cached = "yes"
 			}
@@ -212,15 +212,4 @@ func packagePrintTable(w io.Writer, results []*packaged, p *manifest.Project) {
 		fmt.Fprintf(tw, "%s/%s\t%s\t%s\t%s\t%s\n", r.service, r.function, size, sum, cached, packageCodeSource(p, r.fn))
 	}
 	tw.Flush()
-}
-
-func packageHumanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	default:
-		return fmt.Sprintf("%d B", n)
-	}
 }

@@ -51,11 +51,7 @@ func runPlan(cmd *cobra.Command, streams *IOStreams, o *planOptions) error {
 		return err
 	}
 	ctx := cmd.Context()
-	lp, err := loadProject(ctx, &o.project, true)
-	if err != nil {
-		return err
-	}
-	t, err := o.project.target.connect(ctx, lp.Project)
+	lp, t, err := loadAndConnect(ctx, &o.project, true)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,20 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 	return &loadedProject{Path: path, Project: p, Code: code, Desired: d}, nil
 }
 
+// loadAndConnect loads the project and connects to the target it names;
+// the caller closes the target.
+func loadAndConnect(ctx context.Context, o *projectOptions, withCode bool) (*loadedProject, *target, error) {
+	lp, err := loadProject(ctx, o, withCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := o.target.connect(ctx, lp.Project)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lp, t, nil
+}
+
 // makePlan reads the live state of the project's services and diffs.
 func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*planner.Plan, error) {
 	live, err := planner.ReadLive(ctx, t.Client, deploy.ServiceNames(lp.Project), planner.ReadOptions{})

@@ -272,19 +272,9 @@ func printPromotedCode(streams *IOStreams, p *promotion, proj *manifest.Project)
 	fmt.Fprintf(streams.Out, "Code (the bytes live in %s, never rebuilt):\n", p.env)
 	for _, k := range keys {
 		f := p.live[k]
-		fmt.Fprintf(streams.Out, "  %-30s code: same as %s (checksum %s, %s)\n", k, p.env, f.CodeChecksum, humanSize(f.CodeSize))
+		fmt.Fprintf(streams.Out, "  %-30s code: same as %s (checksum %s, %s)\n", k, p.env, f.CodeChecksum, packager.HumanSize(f.CodeSize))
 	}
 	fmt.Fprintln(streams.Out)
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // printConfigDifferences shows where the destination's configuration (the
