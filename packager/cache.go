@@ -15,7 +15,9 @@ import (
 )
 
 // The cache holds, per code directory, the zip of its latest tree:
-// <CacheDir>/<source id>-<tree key>.zip plus a .json with its checksum.
+// <CacheDir>/<source id>/<tree key>.zip plus a .json with its checksum. One
+// folder per source keeps a lookup to one small directory read, however
+// many functions a project has.
 // The tree key hashes what a stat can see, so a warm run reads no file
 // contents except the cached zip, whose checksum is verified before use.
 
@@ -63,7 +65,7 @@ func cacheKey(t *tree, level int) string {
 }
 
 func (p *Packager) cachePaths(root, key string) (zipPath, metaPath string) {
-	base := filepath.Join(p.opt.CacheDir, sourceID(root)+"-"+key)
+	base := filepath.Join(p.opt.CacheDir, sourceID(root), key)
 	return base + ".zip", base + ".json"
 }
 
@@ -80,12 +82,12 @@ type prefetched struct {
 func (p *Packager) cachePrefetch(dir, root string) <-chan *prefetched {
 	ch := make(chan *prefetched, 1)
 	go func() {
-		metas, _ := filepath.Glob(filepath.Join(p.opt.CacheDir, sourceID(root)+"-*.json"))
+		metas, _ := filepath.Glob(filepath.Join(p.opt.CacheDir, sourceID(root), "*.json"))
 		if len(metas) != 1 {
 			ch <- nil
 			return
 		}
-		key := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(metas[0]), sourceID(root)+"-"), ".json")
+		key := strings.TrimSuffix(filepath.Base(metas[0]), ".json")
 		if a := p.cacheRead(dir, root, key); a != nil {
 			ch <- &prefetched{key: key, arch: a}
 			return
@@ -129,7 +131,8 @@ func (p *Packager) cacheRead(dir, root, key string) *Archive {
 // written to a temporary file and renamed) and drops the directory's older
 // entries. It returns the cached zip's path.
 func (p *Packager) cachePut(t *tree, key string, a *Archive) (string, error) {
-	if err := os.MkdirAll(p.opt.CacheDir, 0o755); err != nil {
+	dir := filepath.Join(p.opt.CacheDir, sourceID(t.root))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("packager cache: %w", err)
 	}
 	zipPath, metaPath := p.cachePaths(t.root, key)
@@ -140,9 +143,9 @@ func (p *Packager) cachePut(t *tree, key string, a *Archive) (string, error) {
 	if err := writeAtomic(metaPath, meta); err != nil {
 		return "", err
 	}
-	old, _ := filepath.Glob(filepath.Join(p.opt.CacheDir, sourceID(t.root)+"-*"))
+	old, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for _, o := range old {
-		if !strings.HasPrefix(filepath.Base(o), sourceID(t.root)+"-"+key+".") {
+		if !strings.HasPrefix(filepath.Base(o), key+".") {
 			_ = os.Remove(o)
 		}
 	}

@@ -583,7 +583,7 @@ func TestCache(t *testing.T) {
 		warm, s := run(t, dir, cache)
 		assert.Equal(t, int64(1), s.Built)
 		assert.NotEqual(t, cold.Checksum, warm.Checksum)
-		entries, _ := filepath.Glob(filepath.Join(cache, "*.zip"))
+		entries, _ := filepath.Glob(filepath.Join(cache, "*", "*.zip"))
 		assert.Len(t, entries, 1, "the stale entry is dropped")
 	})
 	t.Run("a changed .fcignore is a miss", func(t *testing.T) {
@@ -598,7 +598,7 @@ func TestCache(t *testing.T) {
 		t.Parallel()
 		dir, cache := setup(t)
 		cold, _ := run(t, dir, cache)
-		entries, _ := filepath.Glob(filepath.Join(cache, "*.zip"))
+		entries, _ := filepath.Glob(filepath.Join(cache, "*", "*.zip"))
 		require.Len(t, entries, 1)
 		data, _ := os.ReadFile(entries[0])
 		data[len(data)/2] ^= 1
