@@ -3,10 +3,7 @@ package localfc
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/fcdeploy/fcdeploy/fc"
@@ -20,7 +17,7 @@ const timerRescan = 5 * time.Second
 // timer is one enabled timer trigger as the scheduler tracks it.
 type timer struct {
 	ref      store.TriggerRef
-	schedule schedule
+	schedule fc.CronSchedule
 	payload  string
 	last     time.Time // last firing, or when @every started counting
 }
@@ -75,7 +72,7 @@ func (s *Server) scanTimers(ctx context.Context, old map[string]*timer, now time
 			next[key] = t
 			continue
 		}
-		sched, err := parseSchedule(cfg.CronExpression)
+		sched, err := fc.ParseCron(cfg.CronExpression)
 		if err != nil {
 			s.log.Warn("timer trigger not scheduled", slog.String("trigger", key), slog.String("error", err.Error()))
 			continue
@@ -90,7 +87,7 @@ func (s *Server) scanTimers(ctx context.Context, old map[string]*timer, now time
 func (s *Server) fireTimers(ctx context.Context, timers map[string]*timer, now time.Time) {
 	sec := now.Truncate(time.Second)
 	for key, t := range timers {
-		if !sec.After(t.last) || !t.schedule.due(t.last, sec) {
+		if !sec.After(t.last) || !t.schedule.Due(t.last, sec) {
 			continue
 		}
 		t.last = sec
@@ -116,128 +113,4 @@ func (s *Server) fireTimers(ctx context.Context, timers map[string]*timer, now t
 		s.log.Info("timer trigger fired", slog.String("trigger", key), slog.String("requestId", inv.ID))
 		s.wakeAsync()
 	}
-}
-
-// schedule is a parsed cronExpression: six fields with seconds first, or
-// @every DURATION.
-type schedule struct {
-	every  time.Duration
-	fields [6]uint64 // allowed values per field as bits: sec min hour dom month dow
-	anyDay [2]bool   // day of month, day of week given as * or ?
-}
-
-// due reports whether the schedule fires at sec, last being its previous
-// firing (or when it started counting).
-func (sc schedule) due(last, sec time.Time) bool {
-	if sc.every > 0 {
-		return sec.Sub(last) >= sc.every
-	}
-	has := func(i, v int) bool { return sc.fields[i]&(1<<uint(v)) != 0 }
-	if !has(0, sec.Second()) || !has(1, sec.Minute()) || !has(2, sec.Hour()) || !has(4, int(sec.Month())) {
-		return false
-	}
-	dom, dow := has(3, sec.Day()), has(5, int(sec.Weekday()))
-	switch {
-	case sc.anyDay[0] && sc.anyDay[1]:
-		return true
-	case sc.anyDay[0]:
-		return dow
-	case sc.anyDay[1]:
-		return dom
-	}
-	return dom || dow // both restricted: either matches, as in cron
-}
-
-var cronRanges = [6]struct {
-	lo, hi int
-	names  []string
-}{
-	{0, 59, nil}, {0, 59, nil}, {0, 23, nil}, {1, 31, nil},
-	{1, 12, []string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
-	{0, 6, []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
-}
-
-// parseSchedule parses what checkCron accepted.
-func parseSchedule(expr string) (schedule, error) {
-	var sc schedule
-	expr = strings.TrimSpace(expr)
-	if rest, ok := strings.CutPrefix(expr, "@every "); ok {
-		d, err := time.ParseDuration(strings.TrimSpace(rest))
-		if err != nil || d <= 0 {
-			return sc, fmt.Errorf("cron %q: bad @every interval", expr)
-		}
-		sc.every = d
-		return sc, nil
-	}
-	fields := strings.Fields(expr)
-	if len(fields) != 6 {
-		return sc, fmt.Errorf("cron %q: want 6 fields, seconds first", expr)
-	}
-	for i, f := range fields {
-		if f == "*" || f == "?" {
-			if i == 3 || i == 5 {
-				sc.anyDay[i/5] = true
-			}
-		}
-		bits, err := parseCronField(f, i)
-		if err != nil {
-			return sc, fmt.Errorf("cron %q: %w", expr, err)
-		}
-		sc.fields[i] = bits
-	}
-	return sc, nil
-}
-
-func parseCronField(f string, i int) (uint64, error) {
-	r := cronRanges[i]
-	value := func(s string) (int, error) {
-		for k, n := range r.names {
-			if strings.EqualFold(s, n) {
-				return r.lo + k, nil
-			}
-		}
-		v, err := strconv.Atoi(s)
-		if err != nil || v < r.lo || v > r.hi {
-			return 0, fmt.Errorf("%q is not in %d-%d", s, r.lo, r.hi)
-		}
-		return v, nil
-	}
-	var bits uint64
-	for _, part := range strings.Split(f, ",") {
-		rng, stepStr, hasStep := strings.Cut(part, "/")
-		step := 1
-		if hasStep {
-			n, err := strconv.Atoi(stepStr)
-			if err != nil || n <= 0 {
-				return 0, fmt.Errorf("bad step %q", part)
-			}
-			step = n
-		}
-		lo, hi := r.lo, r.hi
-		switch {
-		case rng == "*" || rng == "?":
-		case strings.Contains(rng, "-"):
-			a, b, _ := strings.Cut(rng, "-")
-			var err error
-			if lo, err = value(a); err != nil {
-				return 0, err
-			}
-			if hi, err = value(b); err != nil {
-				return 0, err
-			}
-		default:
-			v, err := value(rng)
-			if err != nil {
-				return 0, err
-			}
-			lo = v
-			if !hasStep {
-				hi = v
-			}
-		}
-		for v := lo; v <= hi; v += step {
-			bits |= 1 << uint(v)
-		}
-	}
-	return bits, nil
 }

@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 	"github.com/fcdeploy/fcdeploy/localfc/store"
@@ -223,86 +221,10 @@ func checkTriggerConfig(subject, triggerType string, raw json.RawMessage) error 
 	return nil
 }
 
-// cronFields are the six fields of a Function Compute cron expression,
-// seconds first, with their ranges and names.
-var cronFields = []struct {
-	name     string
-	min, max int
-	names    []string // names[i] stands for min+i
-}{
-	{"seconds", 0, 59, nil},
-	{"minutes", 0, 59, nil},
-	{"hours", 0, 23, nil},
-	{"day-of-month", 1, 31, nil},
-	{"month", 1, 12, []string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
-	{"day-of-week", 0, 6, []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
-}
-
-// checkCron accepts "@every <duration>" (at least one minute, as Function
-// Compute requires) or six fields of numbers, names, *, ?, a-b, /n and lists.
+// checkCron accepts what Function Compute accepts (fc.ParseCron).
 func checkCron(expr string) error {
-	if d, ok := strings.CutPrefix(expr, "@every "); ok {
-		dur, err := time.ParseDuration(strings.TrimSpace(d))
-		if err != nil {
-			return fmt.Errorf("cronExpression %q: %q is not a duration like 5m or 1h30m", expr, d)
-		}
-		if dur < time.Minute {
-			return fmt.Errorf("cronExpression %q: the interval must be at least 1m", expr)
-		}
-		return nil
-	}
-	fields := strings.Fields(expr)
-	if len(fields) != len(cronFields) {
-		return fmt.Errorf("cronExpression %q has %d fields; it needs 6 (seconds minutes hours day-of-month month day-of-week) or @every <duration>", expr, len(fields))
-	}
-	for i, f := range fields {
-		spec := cronFields[i]
-		for item := range strings.SplitSeq(f, ",") {
-			if err := checkCronItem(item, spec.min, spec.max, spec.names); err != nil {
-				return fmt.Errorf("cronExpression %q: %s field %q: %v", expr, spec.name, f, err)
-			}
-		}
+	if _, err := fc.ParseCron(expr); err != nil {
+		return fmt.Errorf("cronExpression %w", err)
 	}
 	return nil
-}
-
-func checkCronItem(item string, lo, hi int, names []string) error {
-	rangePart, step, hasStep := strings.Cut(item, "/")
-	if hasStep {
-		n, err := strconv.Atoi(step)
-		if err != nil || n < 1 {
-			return fmt.Errorf("step %q is not a positive number", step)
-		}
-	}
-	if rangePart == "*" || rangePart == "?" {
-		return nil
-	}
-	a, b, isRange := strings.Cut(rangePart, "-")
-	va, err := cronValue(a, lo, hi, names)
-	if err != nil {
-		return err
-	}
-	if isRange {
-		vb, err := cronValue(b, lo, hi, names)
-		if err != nil {
-			return err
-		}
-		if vb < va {
-			return fmt.Errorf("range %s runs backwards", rangePart)
-		}
-	}
-	return nil
-}
-
-func cronValue(s string, lo, hi int, names []string) (int, error) {
-	for i, n := range names {
-		if strings.EqualFold(s, n) {
-			return lo + i, nil
-		}
-	}
-	v, err := strconv.Atoi(s)
-	if err != nil || v < lo || v > hi {
-		return 0, fmt.Errorf("%q is not a value from %d to %d", s, lo, hi)
-	}
-	return v, nil
 }

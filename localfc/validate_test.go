@@ -60,7 +60,7 @@ func TestInvalidRequestsAreRefusedBeforeTheStore(t *testing.T) {
 		{"an unknown trigger type", "POST", tpath, trig("carrier-pigeon", map[string]any{}), fc.CodeInvalidArgument, "trigger type"},
 		{"a trigger config that is not an object", "POST", tpath, trig("oss", []int{1}), fc.CodeInvalidArgument, "must be a JSON object"},
 		{"a 5-field cron", "POST", tpath, trig("timer", map[string]any{"cronExpression": "0 2 * * *", "enable": true}), fc.CodeInvalidArgument, "has 5 fields"},
-		{"a cron second out of range", "POST", tpath, trig("timer", map[string]any{"cronExpression": "60 0 2 * * *", "enable": true}), fc.CodeInvalidArgument, "seconds field"},
+		{"a cron second out of range", "POST", tpath, trig("timer", map[string]any{"cronExpression": "60 0 2 * * *", "enable": true}), fc.CodeInvalidArgument, "seconds must be 0-59, not 60"},
 		{"an @every below a minute", "POST", tpath, trig("timer", map[string]any{"cronExpression": "@every 10s", "enable": true}), fc.CodeInvalidArgument, "at least 1m"},
 		{"a timer without cronExpression", "POST", tpath, trig("timer", map[string]any{"enable": true}), fc.CodeInvalidArgument, "needs cronExpression"},
 		{"a timer enable that is a string", "POST", tpath, trig("timer", map[string]any{"cronExpression": "@every 5m", "enable": "yes"}), fc.CodeInvalidArgument, "enable is a boolean"},
