@@ -102,7 +102,7 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	}
 	defer localfc.RemoveServerInfo(dataDir)
 
-	printServeBanner(streams, url, dataDir, opts, dirKeys.AccessKeyID, dirKeys.AccessKeySecret, created)
+	printServeBanner(streams, url, dataDir, opts, dirKeys.AccessKeyID, created)
 
 	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
 	pool, err := localfc.NewRuntimePool(dataDir, logger)
@@ -156,22 +156,25 @@ func dialAddr(a *net.TCPAddr) string {
 
 // printServeBanner says once how to use the server. The secret is printed
 // only when this run created it; a secret given by flag is never echoed.
-func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOptions, dirKeyID, dirSecret string, created bool) {
+func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOptions, dirKeyID string, created bool) {
 	out := streams.Out
 	fmt.Fprintf(out, "Local Function Compute listening on %s (data: %s)\n\n", url, dataDir)
 	fmt.Fprintf(out, "Use it with --endpoint %s --account-id %s --region %s, and:\n", url, localfc.DefaultAccountID, localfc.DefaultRegion)
 	credFile := filepath.Join(dataDir, localfc.CredentialsFileName)
+	// The secret itself is never printed (it would end up in terminal
+	// scrollback and CI logs): the line reads it from the 0600 file.
+	readSecret := fmt.Sprintf(`"$(sed -n 's/.*"accessKeySecret": *"\([^"]*\)".*/\1/p' %s)"`, credFile)
 	switch {
 	case opts.keyID != "":
 		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", opts.keyID)
 		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=<the secret you gave>\n")
 		fmt.Fprintf(out, "(the key pair in %s is accepted too)\n", credFile)
-	case created:
-		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", dirKeyID)
-		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", dirSecret)
-		fmt.Fprintf(out, "This key pair was just created and saved in %s (mode 0600); it is not shown again.\n", credFile)
 	default:
 		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", dirKeyID)
-		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=<accessKeySecret from %s>\n", credFile)
+		fmt.Fprintf(out, "  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", readSecret)
+		if created {
+			fmt.Fprintf(out, "(a key pair was just created in %s, mode 0600)\n", credFile)
+		}
 	}
+	fmt.Fprintf(out, "fcdeploy commands using this data directory need none of this: they find the server and its keys.\n")
 }
