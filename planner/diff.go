@@ -514,7 +514,7 @@ func (s *serviceDiff) publishReason(declared map[string]bool) string {
 		svc = *s.ls.Service
 	}
 	if s.ds.Managed {
-		svc = applyServiceInput(svc, &s.ds.Config)
+		svc.Apply(s.ds.Config)
 	}
 	if !sameServiceContent(&svc, s.ls.NewestVersionService) {
 		return "the service configuration differs from version " + newest
@@ -531,8 +531,8 @@ func (s *serviceDiff) publishReason(declared map[string]bool) string {
 		if lf := s.ls.Functions[df.Name]; lf != nil {
 			base = *lf
 		}
-		in := normalizedFunctionInput(&df)
-		f := applyFunctionInput(base, &in)
+		f := base
+		f.Apply(normalizedFunctionInput(&df))
 		if df.Code.Checksum != "" {
 			f.CodeChecksum = df.Code.Checksum
 		}

@@ -154,53 +154,6 @@ func triggerFieldChanges(in *fc.TriggerInput, live *fc.Trigger) []FieldChange {
 	return l.out
 }
 
-func applyServiceInput(s fc.Service, in *fc.ServiceInput) fc.Service {
-	if in.Description != nil {
-		s.Description = *in.Description
-	}
-	if in.Role != nil {
-		s.Role = *in.Role
-	}
-	if in.InternetAccess != nil {
-		s.InternetAccess = *in.InternetAccess
-	}
-	if in.LogConfig != nil {
-		s.LogConfig = *in.LogConfig
-	}
-	if in.VPCConfig != nil {
-		s.VPCConfig = *in.VPCConfig
-	}
-	if in.NASConfig != nil {
-		s.NASConfig = *in.NASConfig
-	}
-	return s
-}
-
-func applyFunctionInput(f fc.Function, in *fc.FunctionInput) fc.Function {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	seti := func(dst *int32, src *int32) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&f.Description, in.Description)
-	set(&f.Runtime, in.Runtime)
-	set(&f.Handler, in.Handler)
-	seti(&f.MemorySize, in.MemorySize)
-	seti(&f.Timeout, in.Timeout)
-	set(&f.Initializer, in.Initializer)
-	seti(&f.InitializationTimeout, in.InitializationTimeout)
-	seti(&f.InstanceConcurrency, in.InstanceConcurrency)
-	if in.EnvironmentVariables != nil {
-		f.EnvironmentVariables = in.EnvironmentVariables
-	}
-	return f
-}
-
 // The versioned content of a service and of a function: what a version
 // snapshots, without ids, times and ETags.
 

@@ -97,12 +97,13 @@ func convergedLive(d *Desired) *Live {
 	l := absentLive(d)
 	for _, ds := range d.Services {
 		ls := l.Services[ds.Name]
-		svc := applyServiceInput(fc.Service{ServiceName: ds.Name, ServiceID: "sid", CreatedTime: "t0"}, &ds.Config)
+		svc := fc.Service{ServiceName: ds.Name, ServiceID: "sid", CreatedTime: "t0"}
+		svc.Apply(ds.Config)
 		svc.ETag = "etag-service-" + ds.Name
 		ls.Service = &svc
 		for _, df := range ds.Functions {
-			in := normalizedFunctionInput(&df)
-			f := applyFunctionInput(fc.Function{FunctionName: df.Name, FunctionID: "fid", MemorySize: 128, Timeout: 3}, &in)
+			f := fc.Function{FunctionName: df.Name, FunctionID: "fid", MemorySize: 128, Timeout: 3}
+			f.Apply(normalizedFunctionInput(&df))
 			f.CodeChecksum = df.Code.Checksum
 			f.CodeSize = df.Code.Size
 			f.ETag = "etag-function-" + df.Name

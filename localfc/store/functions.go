@@ -29,30 +29,10 @@ func (r functionRec) out() fc.Function {
 	return f
 }
 
-// applyFunctionInput sets the non-nil fields of in on f. A non-nil
-// environment map replaces the old one whole.
+// applyFunctionInput sets the non-nil fields of in on f, keeping the
+// environment map non-nil for full response bodies.
 func applyFunctionInput(f *fc.Function, in fc.FunctionInput) {
-	setString := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	setInt := func(dst *int32, src *int32) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	setString(&f.Description, in.Description)
-	setString(&f.Runtime, in.Runtime)
-	setString(&f.Handler, in.Handler)
-	setString(&f.Initializer, in.Initializer)
-	setInt(&f.MemorySize, in.MemorySize)
-	setInt(&f.Timeout, in.Timeout)
-	setInt(&f.InitializationTimeout, in.InitializationTimeout)
-	setInt(&f.InstanceConcurrency, in.InstanceConcurrency)
-	if in.EnvironmentVariables != nil {
-		f.EnvironmentVariables = maps.Clone(in.EnvironmentVariables)
-	}
+	f.Apply(in)
 	if f.EnvironmentVariables == nil {
 		f.EnvironmentVariables = map[string]string{}
 	}

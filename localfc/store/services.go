@@ -34,28 +34,10 @@ func normaliseService(s *fc.Service) {
 	}
 }
 
-// applyServiceInput sets the non-nil fields of in on s.
+// applyServiceInput sets the non-nil fields of in on s, keeping the
+// collections non-nil for full response bodies.
 func applyServiceInput(s *fc.Service, in fc.ServiceInput) {
-	if in.Description != nil {
-		s.Description = *in.Description
-	}
-	if in.Role != nil {
-		s.Role = *in.Role
-	}
-	if in.InternetAccess != nil {
-		s.InternetAccess = *in.InternetAccess
-	}
-	if in.LogConfig != nil {
-		s.LogConfig = *in.LogConfig
-	}
-	if in.VPCConfig != nil {
-		s.VPCConfig = *in.VPCConfig
-		s.VPCConfig.VSwitchIDs = append([]string{}, in.VPCConfig.VSwitchIDs...)
-	}
-	if in.NASConfig != nil {
-		s.NASConfig = *in.NASConfig
-		s.NASConfig.MountPoints = append([]fc.MountPoint{}, in.NASConfig.MountPoints...)
-	}
+	s.Apply(in)
 	normaliseService(s)
 }
 
