@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -119,6 +120,10 @@ func runRollout(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref s
 		spec.Check = func(ctx context.Context, s rollout.Step) error { return runCheck(ctx, streams, o.check, s) }
 	}
 	res, err := rollout.Run(ctx, t.Client, spec, rollout.Options{OnEvent: func(e rollout.Event) { printRolloutEvent(streams, e) }})
+	if errors.Is(err, rollout.ErrConcurrentChange) {
+		// Someone else changed the alias: the CLI's conflict code.
+		return withExitCode(exitConflict, err)
+	}
 	if err != nil {
 		return err
 	}
