@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,8 +20,16 @@ import (
 	"github.com/fcdeploy/fcdeploy/localfc/runtime"
 )
 
-// withRuntime gives the test server a real runtime pool.
+// withRuntime gives the test server a real runtime pool. The functions of
+// these tests are python: without python3 they are skipped, except in CI,
+// which must run them.
 func withRuntime(t testing.TB) func(*Config) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("python3 is needed to run functions: %v", err)
+		}
+		t.Skipf("python3 is not installed: %v", err)
+	}
 	return func(c *Config) {
 		pool, err := runtime.NewPool(runtime.Config{CacheDir: t.TempDir()})
 		require.NoError(t, err)
