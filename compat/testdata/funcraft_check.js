@@ -10,6 +10,7 @@
 const fs = require('node:fs');
 const assert = require('node:assert/strict');
 const FC = require('@alicloud/fc2');
+const { download } = require('./helpers');
 
 const [label, stateOut, stateBefore] = process.argv.slice(2);
 const service = 'fcdeploy-compat';
@@ -20,19 +21,6 @@ function required(name) {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set`);
   return v;
-}
-
-// download GETs a GetFunctionCode url; a failure names the url, which is what goes wrong
-// when a server builds it from a Host header that the SDK sent without the port.
-async function download(url) {
-  let resp;
-  try {
-    resp = await fetch(url);
-  } catch (err) {
-    throw new Error(`GET ${url} (the GetFunctionCode url) failed: ${err.cause ? err.cause.message : err.message}`);
-  }
-  assert.equal(resp.status, 200, `GET ${url} (the GetFunctionCode url)`);
-  return Buffer.from(await resp.arrayBuffer());
 }
 
 async function main() {

@@ -8,7 +8,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const FC = require('@alicloud/fc2');
-const { crc64, makeZip } = require('./zip');
+const { crc64, makeZip } = require('./helpers');
 
 const client = new FC(process.env.FC_ACCOUNT_ID, {
   accessKeyID: process.env.FC_ACCESS_KEY_ID,

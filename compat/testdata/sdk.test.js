@@ -32,7 +32,7 @@ const client = new FC(accountID, {
   timeout: 20000,
 });
 
-const { crc64, makeZip } = require('./zip');
+const { crc64, makeZip, download } = require('./helpers');
 
 // rejectsWith asserts that an SDK call failed with the given FC error code and HTTP status.
 // The SDK puts the status only in the message: "GET /services/x failed with 404. requestid: ...".
@@ -43,19 +43,6 @@ async function rejectsWith(promise, code, status) {
     assert.match(err.message, /requestid: [^ .]+/, `no x-fc-request-id in: ${err.message}`);
     return true;
   });
-}
-
-// download GETs a GetFunctionCode url; a failure names the url, which is what goes wrong
-// when a server builds it from a Host header that the SDK sent without the port.
-async function download(url) {
-  let resp;
-  try {
-    resp = await fetch(url);
-  } catch (err) {
-    throw new Error(`GET ${url} (the GetFunctionCode url) failed: ${err.cause ? err.cause.message : err.message}`);
-  }
-  assert.equal(resp.status, 200, `GET ${url} (the GetFunctionCode url)`);
-  return Buffer.from(await resp.arrayBuffer());
 }
 
 function assertResponse(resp) {

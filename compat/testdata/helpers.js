@@ -1,4 +1,8 @@
 'use strict';
+// Helpers shared by the Node suites: a stored-entry zip writer, CRC-32 and CRC-64/XZ, and
+// the download of a GetFunctionCode url.
+
+const assert = require('node:assert/strict');
 // ---- small, dependency-free helpers: a stored-entry zip writer, CRC-32 and CRC-64/XZ ----
 
 const crc32Table = (() => {
@@ -90,4 +94,17 @@ function makeZip(files) {
 }
 
 
-module.exports = { crc32, crc64, makeZip };
+// download GETs a GetFunctionCode url; a failure names the url, which is what goes wrong
+// when a server builds it from a Host header that the SDK sent without the port.
+async function download(url) {
+  let resp;
+  try {
+    resp = await fetch(url);
+  } catch (err) {
+    throw new Error(`GET ${url} (the GetFunctionCode url) failed: ${err.cause ? err.cause.message : err.message}`);
+  }
+  assert.equal(resp.status, 200, `GET ${url} (the GetFunctionCode url)`);
+  return Buffer.from(await resp.arrayBuffer());
+}
+
+module.exports = { crc32, crc64, makeZip, download };
