@@ -14,9 +14,14 @@ const maxSkew = fc.MaxRequestSkewMinutes * time.Minute
 
 // authenticate checks the FC signature of r exactly as received: header
 // values verbatim (Content-MD5 is signed, never checked against the body),
-// the decoded path, and the Date or x-fc-expires against the clock.
-func (s *Server) authenticate(r *http.Request) error {
-	return verifySignature(s.creds, s.now(), r.Method, r.URL.Path, r.Header, r.URL.Query())
+// the decoded path, and the Date or x-fc-expires against the clock. It
+// returns the access key id that signed the request.
+func (s *Server) authenticate(r *http.Request) (string, error) {
+	if err := verifySignature(s.creds, s.now(), r.Method, r.URL.Path, r.Header, r.URL.Query()); err != nil {
+		return "", err
+	}
+	id, _, _ := fc.ParseAuthorization(r.Header.Get(fc.HeaderAuthorization))
+	return id, nil
 }
 
 // verifySignature is authenticate without the request, so it can be fuzzed.

@@ -164,13 +164,17 @@ func TestTheAccountComesFromTheHostLabelWhenNoHeaderNamesIt(t *testing.T) {
 
 func TestAccountOf(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ name, header, host, want string }{
-		{"the header wins", "111", "222.region.fc.aliyuncs.com", "111"},
-		{"the host label without a port", "", "222.region.fc.aliyuncs.com", "222"},
-		{"the host label with a port", "", "222.region.fc.aliyuncs.com:9000", "222"},
-		{"a bare host with a port", "", "fc-host:9000", "fc-host"},
-		{"localhost is the default account", "", "localhost:9000", DefaultAccountID},
-		{"an IP address is the default account", "", "127.0.0.1:9000", DefaultAccountID},
+	s := New(Config{DefaultAccount: "4242"})
+	tests := []struct{ name, header, host, want, wantErr string }{
+		{"the header wins", "111", "222.region.fc.aliyuncs.com", "111", ""},
+		{"the host label without a port", "", "222.region.fc.aliyuncs.com", "222", ""},
+		{"the host label with a port", "", "222.region.fc.aliyuncs.com:9000", "222", ""},
+		{"a bare host with a port", "", "fc-host:9000", "fc-host", ""},
+		{"localhost is the default account", "", "localhost:9000", "4242", ""},
+		{"an IP address is the default account", "", "127.0.0.1:9000", "4242", ""},
+		{"an account id of 70,000 characters is refused", strings.Repeat("9", 70000), "127.0.0.1", "", "must be 1 to 64 characters"},
+		{"an account id with a slash is refused", "12/34", "127.0.0.1", "", "only letters, digits"},
+		{"a host label with a space is refused", "", "a%20b.fc.aliyuncs.com", "", "only letters, digits"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,7 +183,48 @@ func TestAccountOf(t *testing.T) {
 			if tt.header != "" {
 				r.Header.Set(fc.HeaderAccountID, tt.header)
 			}
-			assert.Equal(t, tt.want, accountOf(r))
+			got, err := s.accountOf(r)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.LessOrEqual(t, len(err.Error()), 300, "the error does not echo a huge id")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+func TestAKeyReachesOnlyTheAccountsItIsBoundTo(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, func(c *Config) {
+		c.KeyAccounts = map[string][]string{"testKey": {"111", "222"}}
+		c.DefaultAccount = "111"
+	})
+	create := func(account string) reply {
+		return e.do("POST", api+"/services", map[string]any{"serviceName": "s" + account}, func(r *http.Request) {
+			r.Header.Set(fc.HeaderAccountID, account)
+		})
+	}
+	assert.Equal(t, 200, create("111").status)
+	assert.Equal(t, 200, create("222").status)
+	r := create("333")
+	assert.Equal(t, 403, r.status, "body: %s", r.body)
+	assert.Contains(t, string(r.body), "may not use account 333")
+
+	r = e.do("GET", api+"/services/s111", nil, func(r *http.Request) {
+		r.Header.Del(fc.HeaderAccountID)
+		r.Host = "127.0.0.1"
+	})
+	assert.Equal(t, 200, r.status, "a bare address reaches the first bound account, the default: %s", r.body)
+}
+
+func TestAnUnboundKeyReachesTheDefaultAccountOnly(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, func(c *Config) { c.KeyAccounts = nil })
+	r := e.do("GET", api+"/services", nil, func(r *http.Request) { r.Header.Set(fc.HeaderAccountID, DefaultAccountID) })
+	assert.Equal(t, 200, r.status, "body: %s", r.body)
+	r = e.do("GET", api+"/services", nil, func(r *http.Request) { r.Header.Set(fc.HeaderAccountID, "5555") })
+	assert.Equal(t, 403, r.status, "body: %s", r.body)
 }

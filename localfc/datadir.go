@@ -32,6 +32,18 @@ const (
 type credentialsFile struct {
 	AccessKeyID     string `json:"accessKeyId"`
 	AccessKeySecret string `json:"accessKeySecret"`
+	// Accounts the key may use; AnyAccount for all. Files written before
+	// keys were bound have none and mean all: the pair is the data
+	// directory owner's (mode 0600), as every fcdeploy command uses it.
+	Accounts []string `json:"accounts,omitempty"`
+}
+
+// DataDirKeyAccounts is what the data directory's own key pair may use.
+func DataDirKeyAccounts(creds fc.Credentials, accounts []string) map[string][]string {
+	if len(accounts) == 0 {
+		accounts = []string{AnyAccount}
+	}
+	return map[string][]string{creds.AccessKeyID: accounts}
 }
 
 // LoadOrCreateKeys returns the data directory's key pair, creating it once
@@ -48,7 +60,7 @@ func LoadOrCreateKeys(dataDir string) (creds fc.Credentials, created bool, err e
 		return fc.Credentials{}, false, fmt.Errorf("data dir %s: %w", dataDir, err)
 	}
 	c := fc.Credentials{AccessKeyID: "LOCAL" + strings.ToUpper(randomHex(8)), AccessKeySecret: randomHex(20)}
-	data, _ := json.MarshalIndent(credentialsFile{c.AccessKeyID, c.AccessKeySecret}, "", "  ")
+	data, _ := json.MarshalIndent(credentialsFile{c.AccessKeyID, c.AccessKeySecret, []string{AnyAccount}}, "", "  ")
 	tmp, err := writeTemp(dataDir, CredentialsFileName, data)
 	if err != nil {
 		return fc.Credentials{}, false, err
@@ -63,6 +75,28 @@ func LoadOrCreateKeys(dataDir string) (creds fc.Credentials, created bool, err e
 		return fc.Credentials{}, false, fmt.Errorf("credentials %s: %w", path, err)
 	}
 	return c, true, nil
+}
+
+// LoadKeyAccounts is the accounts that the data directory's key pair may use,
+// as its credentials file records them.
+func LoadKeyAccounts(dataDir string) (map[string][]string, error) {
+	data, err := os.ReadFile(filepath.Join(dataDir, CredentialsFileName))
+	if err != nil {
+		return nil, fmt.Errorf("credentials: %w", err)
+	}
+	var f credentialsFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("credentials %s: %w", filepath.Join(dataDir, CredentialsFileName), err)
+	}
+	for _, a := range f.Accounts {
+		if a == AnyAccount {
+			continue
+		}
+		if err := ValidateAccountID(a); err != nil {
+			return nil, fmt.Errorf("credentials %s: accounts: %w", filepath.Join(dataDir, CredentialsFileName), err)
+		}
+	}
+	return DataDirKeyAccounts(fc.Credentials{AccessKeyID: f.AccessKeyID}, f.Accounts), nil
 }
 
 func readKeys(path string) (fc.Credentials, error) {
@@ -244,12 +278,9 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 		st.Close()
 		return nil, err
 	}
-	handler := New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}, Runtime: pool})
+	handler := New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}, KeyAccounts: DataDirKeyAccounts(creds, nil), Runtime: pool})
 	stopBackground := handler.StartBackground()
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	srv := NewHTTPServer(handler, nil)
 	go srv.Serve(ln)
 	t.Endpoint = "http://" + ln.Addr().String()
 	t.Embedded = true
@@ -296,4 +327,24 @@ func NewRuntimePool(dataDir string, logger *slog.Logger) (*runtime.Pool, error) 
 		return nil, fmt.Errorf("local Function Compute %s: function runtimes: %w", dataDir, err)
 	}
 	return pool, nil
+}
+
+// NewHTTPServer serves h with the limits a server facing other processes
+// needs: a slow or stalled client cannot hold a connection (or a goroutine)
+// forever, and headers are bounded. Write has no deadline of its own, since a
+// synchronous invocation may run for the function's whole timeout.
+func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		// A 50 MB zip over a slow link still arrives; a client that stops
+		// sending does not keep the request open.
+		ReadTimeout:    5 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+	}
+	if logger != nil {
+		srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	}
+	return srv
 }

@@ -40,6 +40,8 @@ func newTestEnv(t testing.TB, configure ...func(*Config)) *testEnv {
 	cfg := Config{
 		Store:       st,
 		Credentials: map[string]string{e.creds.AccessKeyID: e.creds.AccessKeySecret},
+		// The tests' key is the data directory's kind of key: any account.
+		KeyAccounts: map[string][]string{e.creds.AccessKeyID: {AnyAccount}},
 		Now: func() time.Time {
 			if n := e.clock.Load(); n != 0 {
 				return time.Unix(0, n)

@@ -27,16 +27,26 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, reqID string
 	if len(parts) == 3 {
 		path += parts[2]
 	}
-	account := accountOf(r)
 	ctx := r.Context()
-
-	trigger, cfg, err := s.httpTrigger(r, account, service, function)
+	account, err := s.accountOf(r)
 	if err != nil {
 		return err
 	}
-	if cfg.AuthType != "anonymous" {
-		if err := s.authenticate(r); err != nil {
+	// Only an anonymous trigger answers an unsigned request: anything else
+	// (a function-auth trigger, or no trigger at all) demands the signature
+	// first, so the answer never tells whether a service, function or
+	// trigger exists.
+	trigger, cfg, lookupErr := s.httpTrigger(r, account, service, function)
+	if lookupErr != nil || cfg.AuthType != "anonymous" {
+		keyID, err := s.authenticate(r)
+		if err != nil {
 			return err
+		}
+		if err := s.authorize(keyID, account); err != nil {
+			return err
+		}
+		if lookupErr != nil {
+			return lookupErr
 		}
 	}
 	if !slices.ContainsFunc(cfg.Methods, func(m string) bool { return strings.EqualFold(m, r.Method) }) {

@@ -1,6 +1,7 @@
 package localfc
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"testing"
@@ -202,14 +203,32 @@ func TestPathsThatNameNoOperationAreRefused(t *testing.T) {
 	}
 }
 
-func TestAProxyPathWithoutAnHTTPTriggerIsNotFound(t *testing.T) {
+func TestAProxyPathWithoutAnHTTPTriggerIsNotFoundForASignedRequest(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	resp, err := http.Get(e.url + api + "/proxy/shop.LATEST/checkout/anything")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
-	assert.NotEmpty(t, resp.Header.Get(fc.HeaderRequestID))
+	r := e.do("GET", api+"/proxy/shop.LATEST/checkout/anything", nil)
+	assert.Equal(t, http.StatusNotFound, r.status, "body: %s", r.body)
+	assert.NotEmpty(t, r.header.Get(fc.HeaderRequestID))
+}
+
+func TestAnUnsignedProxyRequestCannotTellWhetherAFunctionExists(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	require.Equal(t, 200, e.do("POST", api+"/services", map[string]any{"serviceName": "shop"}).status)
+	require.Equal(t, 200, e.do("POST", api+"/services/shop/functions", functionBody(t, "checkout")).status)
+	unsigned := func(path string) (int, string) {
+		resp, err := http.Get(e.url + api + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var body struct{ ErrorCode string }
+		json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, body.ErrorCode
+	}
+	existing, existingCode := unsigned("/proxy/shop/checkout/x")
+	missing, missingCode := unsigned("/proxy/nope/nothing/x")
+	assert.Equal(t, http.StatusForbidden, existing)
+	assert.Equal(t, existing, missing, "a missing service answers like an existing function without an anonymous trigger")
+	assert.Equal(t, existingCode, missingCode)
 }
 
 func TestParseRequestFindsNamesAndQualifiers(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	mathrand "math/rand/v2"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -28,11 +27,17 @@ const DefaultMaxBodyBytes = (fc.MaxZipSize+2)/3*4 + 1<<20
 
 // Config configures a Server.
 type Config struct {
-	Store        store.Store
-	Credentials  map[string]string // AccessKeyID -> AccessKeySecret accepted by the server
-	Now          func() time.Time  // nil: time.Now
-	Logger       *slog.Logger      // nil: discard
-	MaxBodyBytes int64             // 0: DefaultMaxBodyBytes
+	Store       store.Store
+	Credentials map[string]string // AccessKeyID -> AccessKeySecret accepted by the server
+	// KeyAccounts binds access keys to the accounts they may use (AnyAccount
+	// for all). A key with no entry may use the default account only.
+	KeyAccounts map[string][]string
+	// DefaultAccount is the account that a request whose Host names none
+	// (a bare address, localhost) reaches; "" means DefaultAccountID.
+	DefaultAccount string
+	Now            func() time.Time // nil: time.Now
+	Logger         *slog.Logger     // nil: discard
+	MaxBodyBytes   int64            // 0: DefaultMaxBodyBytes
 	// Runtime runs functions; nil answers InvokeFunction and HTTP triggers
 	// with 501 NotImplemented.
 	Runtime *runtime.Pool
@@ -42,12 +47,15 @@ type Config struct {
 
 // Server is the local Function Compute as an http.Handler.
 type Server struct {
-	store    store.Store
-	creds    map[string]string
-	now      func() time.Time
-	log      *slog.Logger
-	maxBody  int64
-	tokenKey []byte // signs code download tokens; new per process
+	store store.Store
+	creds map[string]string
+	// keyAccounts and defaultAccount: see Config.
+	keyAccounts    map[string][]string
+	defaultAccount string
+	now            func() time.Time
+	log            *slog.Logger
+	maxBody        int64
+	tokenKey       []byte // signs code download tokens; new per process
 
 	runtime   *runtime.Pool
 	randFloat func() float64
@@ -63,6 +71,9 @@ func New(cfg Config) *Server {
 		log:     cfg.Logger,
 		maxBody: cfg.MaxBodyBytes,
 
+		keyAccounts:    cfg.KeyAccounts,
+		defaultAccount: cfg.DefaultAccount,
+
 		runtime:   cfg.Runtime,
 		randFloat: cfg.Rand,
 		asyncWake: make(chan struct{}, 1),
@@ -75,6 +86,9 @@ func New(cfg Config) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.defaultAccount == "" {
+		s.defaultAccount = DefaultAccountID
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -154,41 +168,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) err
 	if err != nil {
 		return err
 	}
+	account, err := s.accountOf(r)
 	if !rt.noAuth {
-		if err := s.authenticate(r); err != nil {
+		keyID, aerr := s.authenticate(r)
+		if aerr != nil {
+			return aerr
+		}
+		if err != nil {
 			return err
 		}
+		if err := s.authorize(keyID, account); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
 	}
 	c.r = r
 	c.reqID = reqID
-	c.account = accountOf(r)
+	c.account = account
 	resp, err := rt.handle(r.Context(), s, c)
 	if err != nil {
 		return err
 	}
 	writeResponse(w, resp)
 	return nil
-}
-
-// accountOf is x-fc-account-id when present and non-empty, else the first
-// label of Host without its port (wire-protocol.md, "Endpoint and paths").
-func accountOf(r *http.Request) string {
-	if id := r.Header.Get(fc.HeaderAccountID); id != "" {
-		return id
-	}
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	// A bare address or localhost names no account (the Python SDK and
-	// browsers calling HTTP triggers send such hosts): the default one.
-	if host == "localhost" || net.ParseIP(strings.Trim(host, "[]")) != nil {
-		return DefaultAccountID
-	}
-	if i := strings.IndexByte(host, '.'); i >= 0 {
-		return host[:i]
-	}
-	return host
 }
 
 // newRequestID is a random (version 4) UUID.

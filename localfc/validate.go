@@ -28,7 +28,15 @@ func decodeBody(r *http.Request, v any, optional bool) error {
 		}
 		return invalid("the request body is empty; a JSON object is required")
 	}
-	err := json.NewDecoder(r.Body).Decode(v)
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
+	if err == nil {
+		// One JSON value is the whole body: `{...}{...}` or `{...} junk` is
+		// a client bug that must not half-apply.
+		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
+			return invalid("the request body has data after its JSON object; send exactly one JSON object")
+		}
+	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case err == nil:

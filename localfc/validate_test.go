@@ -3,6 +3,8 @@ package localfc
 import (
 	"bytes"
 	"encoding/base64"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -155,4 +157,33 @@ func TestCheckCron(t *testing.T) {
 	for _, expr := range bad {
 		assert.Error(t, checkCron(expr), expr)
 	}
+}
+
+func TestABodyWithDataAfterItsJSONObjectIsRefused(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	for _, body := range []string{`{"serviceName":"a"}{"serviceName":"b"}`, `{"serviceName":"a"} junk`} {
+		r := e.do("POST", api+"/services", []byte(body))
+		assert.Equal(t, 400, r.status, "body %q: %s", body, r.body)
+		assert.Contains(t, string(r.body), "data after its JSON object")
+	}
+	r := e.do("POST", api+"/services", []byte("{\"serviceName\":\"c\"}\n  "))
+	assert.Equal(t, 200, r.status, "trailing white space is fine: %s", r.body)
+}
+
+func TestTheHTTPServerRefusesOversizedHeaders(t *testing.T) {
+	t.Parallel()
+	srv := NewHTTPServer(http.NotFoundHandler(), nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/", nil)
+	req.Header.Set("X-Big", strings.Repeat("a", 200<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+	assert.NotZero(t, srv.ReadTimeout, "a client that stops sending its body cannot hold the connection")
+	assert.NotZero(t, srv.IdleTimeout)
 }

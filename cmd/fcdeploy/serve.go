@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,6 +26,7 @@ type serveOptions struct {
 	dataDir   string
 	keyID     string
 	keySecret string
+	accounts  []string
 }
 
 func newServeCmd(streams *IOStreams) *cobra.Command {
@@ -39,7 +39,13 @@ data directory, so fcdeploy and the official FC SDKs work with no cloud account.
 
 Without --access-key-id/--access-key-secret a key pair is created once in
 DATA/credentials.json (mode 0600). The secret can also come from
-$` + serveSecretEnv + `. Stop with Ctrl-C.`,
+$` + serveSecretEnv + `. Stop with Ctrl-C.
+
+Keys are bound to accounts: the --access-key-id key may use the accounts
+given by --account (repeatable; the first is also the account that requests
+to a bare address or localhost reach), else the default account only. The
+data directory's own key pair may use the accounts its credentials.json lists
+("*" for all, the default). A request for another account is refused (403).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.keySecret == "" {
@@ -54,12 +60,18 @@ $` + serveSecretEnv + `. Stop with Ctrl-C.`,
 	cmd.Flags().StringVar(&opts.dataDir, "data", "", "data directory (default $FCDEPLOY_HOME or ~/.local/share/fcdeploy)")
 	cmd.Flags().StringVar(&opts.keyID, "access-key-id", "", "accept this access key id (with --access-key-secret)")
 	cmd.Flags().StringVar(&opts.keySecret, "access-key-secret", "", "the secret of --access-key-id (or $"+serveSecretEnv+")")
+	cmd.Flags().StringArrayVar(&opts.accounts, "account", nil, "an account `ID` the --access-key-id key may use (repeatable; the first is the default account)")
 	return cmd
 }
 
 func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error {
 	if (opts.keyID == "") != (opts.keySecret == "") {
 		return fmt.Errorf("serve: --access-key-id and --access-key-secret (or $%s) go together; give both or neither", serveSecretEnv)
+	}
+	for _, a := range opts.accounts {
+		if err := localfc.ValidateAccountID(a); err != nil {
+			return fmt.Errorf("serve: --account: %w", err)
+		}
 	}
 	dataDir := opts.dataDir
 	if dataDir == "" {
@@ -76,8 +88,22 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 		return fmt.Errorf("serve: %w", err)
 	}
 	creds := map[string]string{dirKeys.AccessKeyID: dirKeys.AccessKeySecret}
+	keyAccounts, err := localfc.LoadKeyAccounts(dataDir)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defaultAccount := localfc.DefaultAccountID
+	if len(opts.accounts) > 0 {
+		defaultAccount = opts.accounts[0]
+	}
 	if opts.keyID != "" {
 		creds[opts.keyID] = opts.keySecret
+		// The key given on the command line reaches the --account accounts,
+		// else the default account only.
+		keyAccounts[opts.keyID] = []string{defaultAccount}
+		if len(opts.accounts) > 0 {
+			keyAccounts[opts.keyID] = opts.accounts
+		}
 	}
 
 	st, err := store.Open(filepath.Join(dataDir, localfc.StoreFileName))
@@ -102,7 +128,7 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	}
 	defer localfc.RemoveServerInfo(dataDir)
 
-	printServeBanner(streams, url, dataDir, opts, dirKeys.AccessKeyID, created)
+	printServeBanner(streams, url, dataDir, opts, defaultAccount, dirKeys.AccessKeyID, created)
 
 	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
 	pool, err := localfc.NewRuntimePool(dataDir, logger)
@@ -110,14 +136,10 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer pool.Close()
-	handler := localfc.New(localfc.Config{Store: st, Credentials: creds, Logger: logger, Runtime: pool})
+	handler := localfc.New(localfc.Config{Store: st, Credentials: creds, KeyAccounts: keyAccounts, DefaultAccount: defaultAccount, Logger: logger, Runtime: pool})
 	stopBackground := handler.StartBackground()
 	defer stopBackground()
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := localfc.NewHTTPServer(handler, logger)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -156,10 +178,10 @@ func dialAddr(a *net.TCPAddr) string {
 
 // printServeBanner says once how to use the server. The secret is printed
 // only when this run created it; a secret given by flag is never echoed.
-func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOptions, dirKeyID string, created bool) {
+func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOptions, defaultAccount, dirKeyID string, created bool) {
 	out := streams.Out
 	fmt.Fprintf(out, "Local Function Compute listening on %s (data: %s)\n\n", url, dataDir)
-	fmt.Fprintf(out, "Use it with --endpoint %s --account-id %s --region %s, and:\n", url, localfc.DefaultAccountID, localfc.DefaultRegion)
+	fmt.Fprintf(out, "Use it with --endpoint %s --account-id %s --region %s, and:\n", url, defaultAccount, localfc.DefaultRegion)
 	credFile := filepath.Join(dataDir, localfc.CredentialsFileName)
 	// The secret itself is never printed (it would end up in terminal
 	// scrollback and CI logs): the line reads it from the 0600 file.

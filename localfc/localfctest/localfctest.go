@@ -32,6 +32,8 @@ func Start(t testing.TB) *Instance {
 	srv := localfc.New(localfc.Config{
 		Store:       st,
 		Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret},
+		// Tests use several accounts (staging, prod) with one key.
+		KeyAccounts: map[string][]string{creds.AccessKeyID: {localfc.AnyAccount}},
 	})
 	ts := httptest.NewServer(srv) // binds 127.0.0.1:0
 	t.Cleanup(func() {
