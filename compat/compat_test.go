@@ -170,7 +170,7 @@ func startServer(t *testing.T) server {
 	var out safeBuffer
 	shown := false // the output was already part of a failure message
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", t.TempDir(),
-		"--access-key-id", srv.keyID, "--access-key-secret", srv.keySecret)
+		"--access-key-id", srv.keyID, "--access-key-secret", srv.keySecret, "--account", srv.accountID)
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	require.NoError(t, cmd.Start(), "start fcdeploy serve")
