@@ -2,7 +2,9 @@ package localfc
 
 import (
 	"crypto/hmac"
+	"maps"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -17,52 +19,68 @@ const maxSkew = fc.MaxRequestSkewMinutes * time.Minute
 // the decoded path, and the Date or x-fc-expires against the clock. It
 // returns the access key id that signed the request.
 func (s *Server) authenticate(r *http.Request) (string, error) {
-	if err := verifySignature(s.creds, s.now(), r.Method, r.URL.Path, r.Header, r.URL.Query()); err != nil {
-		return "", err
-	}
-	id, _, _ := fc.ParseAuthorization(r.Header.Get(fc.HeaderAuthorization))
-	return id, nil
+	return verifySignature(s.creds, s.now(), r.Method, r.URL.Path, r.Header, r.URL.Query())
 }
 
 // verifySignature is authenticate without the request, so it can be fuzzed.
-func verifySignature(creds map[string]string, now time.Time, method, path string, header http.Header, query map[string][]string) error {
+// It returns the access key id that signed the request: from the
+// Authorization header, or, for a signed URL (x-fc-signature in the query, as
+// the Go SDK's SignURL makes them), from x-fc-access-key-id.
+func verifySignature(creds map[string]string, now time.Time, method, path string, header http.Header, query url.Values) (string, error) {
 	auth := header.Get(fc.HeaderAuthorization)
-	if auth == "" {
-		return fc.NewError(fc.CodeAccessDenied, "the request has no Authorization header; sign it with an access key (FC <AccessKeyId>:<signature>)")
-	}
-	id, sig, ok := fc.ParseAuthorization(auth)
-	if !ok {
-		return fc.NewError(fc.CodeAccessDenied, "the Authorization header is not of the form FC <AccessKeyId>:<signature>")
+	var id, sig string
+	switch {
+	case auth != "":
+		var ok bool
+		if id, sig, ok = fc.ParseAuthorization(auth); !ok {
+			return "", fc.NewError(fc.CodeAccessDenied, "the Authorization header is not of the form FC <AccessKeyId>:<signature>")
+		}
+	case query.Has(signedURLSignature):
+		id, sig = query.Get(signedURLKeyID), query.Get(signedURLSignature)
+		if id == "" || query.Get("x-fc-expires") == "" {
+			return "", fc.NewError(fc.CodeAccessDenied, "a signed URL needs x-fc-access-key-id and x-fc-expires beside x-fc-signature")
+		}
+		// The signature covers every query but itself.
+		query = maps.Clone(query)
+		delete(query, signedURLSignature)
+	default:
+		return "", fc.NewError(fc.CodeAccessDenied, "the request has no Authorization header; sign it with an access key (FC <AccessKeyId>:<signature>)")
 	}
 	secret, known := creds[id]
 	if !known {
-		return fc.NewError(fc.CodeInvalidAccessKeyID, "access key id %q is not known to this server", id)
+		return "", fc.NewError(fc.CodeInvalidAccessKeyID, "access key id %q is not known to this server", truncate(id, 80))
 	}
 	want := fc.Signature(secret, fc.StringToSign(method, path, header, query))
 	if !hmac.Equal([]byte(sig), []byte(want)) {
-		return fc.NewError(fc.CodeSignatureNotMatch, "the request signature does not match; check the access key secret and that the client signs the path %q", path)
+		return "", fc.NewError(fc.CodeSignatureNotMatch, "the request signature does not match; check the access key secret and that the client signs the path %q", path)
 	}
 	if exp := first(query["x-fc-expires"]); exp != "" {
 		// A signed URL: its expiry stands in for Date.
 		secs, err := strconv.ParseInt(exp, 10, 64)
 		if err != nil {
-			return fc.NewError(fc.CodeAccessDenied, "x-fc-expires %q is not a Unix time in seconds", exp)
+			return "", fc.NewError(fc.CodeAccessDenied, "x-fc-expires %q is not a Unix time in seconds", exp)
 		}
 		if now.After(time.Unix(secs, 0)) {
-			return fc.NewError(fc.CodeRequestTimeTooSkewed, "the signed URL expired at %s", time.Unix(secs, 0).UTC().Format(time.RFC3339))
+			return "", fc.NewError(fc.CodeRequestTimeTooSkewed, "the signed URL expired at %s", time.Unix(secs, 0).UTC().Format(time.RFC3339))
 		}
-		return nil
+		return id, nil
 	}
 	date := header.Get(fc.HeaderDate)
 	t, err := http.ParseTime(date)
 	if err != nil {
-		return fc.NewError(fc.CodeAccessDenied, "the Date header %q is missing or not an HTTP date (Mon, 02 Jan 2006 15:04:05 GMT)", date)
+		return "", fc.NewError(fc.CodeAccessDenied, "the Date header %q is missing or not an HTTP date (Mon, 02 Jan 2006 15:04:05 GMT)", date)
 	}
 	if d := now.Sub(t); d > maxSkew || d < -maxSkew {
-		return fc.NewError(fc.CodeRequestTimeTooSkewed, "the request Date %s is more than %d minutes away from the server time %s", date, fc.MaxRequestSkewMinutes, now.UTC().Format(http.TimeFormat))
+		return "", fc.NewError(fc.CodeRequestTimeTooSkewed, "the request Date %s is more than %d minutes away from the server time %s", date, fc.MaxRequestSkewMinutes, now.UTC().Format(http.TimeFormat))
 	}
-	return nil
+	return id, nil
 }
+
+// The query parameters of a signed URL (current reference, section 10.2).
+const (
+	signedURLSignature = "x-fc-signature"
+	signedURLKeyID     = "x-fc-access-key-id"
+)
 
 func first(vs []string) string {
 	if len(vs) == 0 {
