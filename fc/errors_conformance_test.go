@@ -23,7 +23,7 @@ func serverWith(t *testing.T, creds fc.Credentials, adjust func(*localfc.Config)
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "fc.db"))
 	require.NoError(t, err)
-	cfg := localfc.Config{Store: st, Credentials: map[string]string{"key": "secret"}}
+	cfg := localfc.Config{Store: st, Credentials: map[string]string{"key": "secret"}, DefaultAccount: "1"}
 	if adjust != nil {
 		adjust(&cfg)
 	}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/runtime"
 	"github.com/fcdeploy/fcdeploy/localfc/store"
 )
 
@@ -148,6 +149,11 @@ func checkFunctionInput(subject string, in *fc.FunctionInput, create bool) error
 	if v := in.InstanceConcurrency; v != nil && (*v < fc.MinInstanceConcurrency || *v > fc.MaxInstanceConcurrency) {
 		return invalid("%s: instanceConcurrency %d is invalid: it must be between %d and %d", subject, *v, fc.MinInstanceConcurrency, fc.MaxInstanceConcurrency)
 	}
+	if in.EnvironmentVariables != nil {
+		if err := fc.ValidateEnvironmentVariables(in.EnvironmentVariables); err != nil {
+			return invalid("%s: %v", subject, err)
+		}
+	}
 	return nil
 }
 
@@ -176,8 +182,12 @@ func decodeCode(subject string, code *fc.Code) (*store.CodeBlob, error) {
 	if len(zipBytes) > fc.MaxZipSize {
 		return nil, fc.NewError(fc.CodeEntityTooLarge, "%s: the code zip is %d bytes, at most %d are allowed inline", subject, len(zipBytes), fc.MaxZipSize)
 	}
-	if _, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes))); err != nil {
+	zr, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes)))
+	if err != nil {
 		return nil, invalid("%s: code.zipFile is not a valid zip archive: %v", subject, err)
+	}
+	if err := checkCodeArchive(zr, runtime.DefaultMaxUnpackedBytes); err != nil {
+		return nil, invalid("%s: code.zipFile cannot be run: %v", subject, err)
 	}
 	return &store.CodeBlob{Zip: zipBytes, Checksum: fc.CodeChecksum(zipBytes)}, nil
 }
