@@ -30,14 +30,19 @@ type Config struct {
 	Credentials Credentials
 	HTTPClient  *http.Client  // nil: a default with keep-alive pooling
 	Timeout     time.Duration // per request attempt; 0: 60s
-	MaxRetries  int           // 0: 3; negative: none
-	UserAgent   string
+	// MaxRetries caps the retries of one request; 0: no cap but RetryFor;
+	// negative: no retries at all.
+	MaxRetries int
+	// RetryFor is how long one request is retried in all, so that an
+	// endpoint down or throttling for that long is ridden out; 0: 30s.
+	RetryFor  time.Duration
+	UserAgent string
 }
 
 // Defaults of Config.
 const (
 	DefaultClientTimeout = 60 * time.Second
-	DefaultMaxRetries    = 3
+	DefaultRetryFor      = 30 * time.Second
 	DefaultUserAgent     = "fcdeploy"
 )
 
@@ -58,7 +63,8 @@ type Client struct {
 	creds      Credentials
 	hc         *http.Client
 	timeout    time.Duration
-	maxRetries int
+	maxRetries int // 0: no cap; -1: none
+	retryFor   time.Duration
 	userAgent  string
 
 	// Unexported so that tests can make backoff fast and dates fixed.
@@ -99,6 +105,7 @@ func NewClient(cfg Config) (*Client, error) {
 		hc:         cfg.HTTPClient,
 		timeout:    cfg.Timeout,
 		maxRetries: cfg.MaxRetries,
+		retryFor:   cfg.RetryFor,
 		userAgent:  cfg.UserAgent,
 		baseDelay:  retryBaseDelay,
 		maxDelay:   retryMaxDelay,
@@ -114,11 +121,11 @@ func NewClient(cfg Config) (*Client, error) {
 	if c.timeout <= 0 {
 		c.timeout = DefaultClientTimeout
 	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
+	if c.maxRetries < 0 {
+		c.maxRetries = -1
+	}
+	if c.retryFor <= 0 {
+		c.retryFor = DefaultRetryFor
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
@@ -170,44 +177,58 @@ func (k *call) errorf(err error) error {
 	return fmt.Errorf("fc: %s %s: %w", k.op, k.subject, err)
 }
 
-// retryable reports whether the request may be sent again: reads, and
-// writes guarded by If-Match (a repeat is refused with 412 rather than
-// applied twice). POST never is.
-func (k *call) retryable() bool {
+// retryable reports whether the request may be sent again after err:
+// reads, and writes guarded by If-Match (a repeat is refused with 412 rather
+// than applied twice), always; any other write only when the server cannot
+// have applied it: the connection was never made, or it was throttled.
+func (k *call) retryable(err error) bool {
 	switch k.method {
 	case http.MethodGet, http.MethodHead:
 		return true
 	case http.MethodPut, http.MethodDelete:
-		return k.ifMatch != ""
+		if k.ifMatch != "" {
+			return true
+		}
 	}
-	return false
+	return neverSent(err) || IsThrottled(err)
 }
 
-// do sends k with retries and returns the 2xx response or an error.
+// do sends k, retrying what is worth it with capped exponential backoff and
+// full jitter for up to RetryFor, and returns the 2xx response or an error.
 func (c *Client) do(ctx context.Context, k *call) (*result, error) {
+	start := time.Now()
 	for attempt := 0; ; attempt++ {
 		res, err, again := c.attempt(ctx, k)
 		if err == nil {
 			return res, nil
 		}
-		if !again || !k.retryable() || attempt >= c.maxRetries {
+		if !again || !k.retryable(err) || c.maxRetries < 0 || (c.maxRetries > 0 && attempt >= c.maxRetries) {
 			return nil, k.errorf(err)
 		}
-		if werr := c.wait(ctx, attempt); werr != nil {
+		delay := c.backoff(attempt)
+		if time.Since(start)+delay > c.retryFor {
+			return nil, k.errorf(fmt.Errorf("%w (gave up after %d attempts in %v)", err, attempt+1, time.Since(start).Round(time.Millisecond)))
+		}
+		if werr := c.wait(ctx, delay); werr != nil {
 			return nil, k.errorf(fmt.Errorf("%w (while waiting to retry after: %v)", werr, err))
 		}
 	}
 }
 
-// wait sleeps the full-jitter backoff of attempt, or until ctx ends.
-func (c *Client) wait(ctx context.Context, attempt int) error {
+// backoff is the full-jitter delay before retry number attempt+1: uniform
+// up to min(maxDelay, baseDelay*2^attempt).
+func (c *Client) backoff(attempt int) time.Duration {
 	ceiling := c.maxDelay
 	if attempt < 30 {
 		if d := c.baseDelay << attempt; d > 0 && d < ceiling {
 			ceiling = d
 		}
 	}
-	d := time.Duration(rand.Int64N(int64(ceiling) + 1))
+	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+}
+
+// wait sleeps d, or until ctx ends.
+func (c *Client) wait(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -268,6 +289,16 @@ func (c *Client) transportError(ctx, actx context.Context, err error) error {
 		return uerr.Err
 	}
 	return err
+}
+
+// neverSent reports whether err means the connection was never made, so
+// the server cannot have seen the request.
+func neverSent(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // isConnectionError reports whether err means the request never got an

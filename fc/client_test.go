@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,8 +108,8 @@ func TestRetryPolicy(t *testing.T) {
 		wantCalls int32
 		wantErr   bool
 	}{
-		{"a GET answered 503 is retried until it succeeds", func(c *Client) error { _, err := c.GetService(context.Background(), "s", ""); return err }, 2, 3, false},
-		{"a POST is never retried", func(c *Client) error {
+		{"a GET answered 500 is retried until it succeeds", func(c *Client) error { _, err := c.GetService(context.Background(), "s", ""); return err }, 2, 3, false},
+		{"a POST answered 500 is not retried: it may have been applied", func(c *Client) error {
 			_, err := c.CreateService(context.Background(), ServiceInput{ServiceName: "s"})
 			return err
 		}, 1, 1, true},
@@ -115,8 +117,13 @@ func TestRetryPolicy(t *testing.T) {
 			_, err := c.UpdateService(context.Background(), "s", ServiceInput{}, "e")
 			return err
 		}, 1, 2, false},
-		{"a DELETE without If-Match is not retried", func(c *Client) error { return c.DeleteService(context.Background(), "s", "") }, 1, 1, true},
-		{"a GET gives up after MaxRetries", func(c *Client) error { _, err := c.GetService(context.Background(), "s", ""); return err }, 100, 4, true},
+		{"a DELETE without If-Match answered 500 is not retried", func(c *Client) error { return c.DeleteService(context.Background(), "s", "") }, 1, 1, true},
+		{"a GET gives up after MaxRetries", func(c *Client) error {
+			c.maxRetries = 3
+			_, err := c.GetService(context.Background(), "s", "")
+			return err
+		}, 100, 4, true},
+		{"a GET is retried past the old three retries while RetryFor lasts", func(c *Client) error { _, err := c.GetService(context.Background(), "s", ""); return err }, 6, 7, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,8 +131,8 @@ func TestRetryPolicy(t *testing.T) {
 			var calls atomic.Int32
 			c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
 				if int(calls.Add(1)) <= tc.failFirst {
-					w.WriteHeader(http.StatusServiceUnavailable)
-					io.WriteString(w, `{"ErrorCode":"ResourceThrottled","ErrorMessage":"slow down"}`)
+					w.WriteHeader(http.StatusInternalServerError)
+					io.WriteString(w, `{"ErrorCode":"InternalServerError","ErrorMessage":"oops"}`)
 					return
 				}
 				io.WriteString(w, `{}`)
@@ -134,12 +141,85 @@ func TestRetryPolicy(t *testing.T) {
 			assert.Equal(t, tc.wantCalls, calls.Load())
 			assert.Equal(t, int64(tc.wantCalls), c.Stats().Requests)
 			if tc.wantErr {
-				assert.True(t, IsCode(err, CodeResourceThrottled), "got %v", err)
+				assert.True(t, IsCode(err, CodeInternalServerError), "got %v", err)
 			} else {
 				assert.NoError(t, err)
 			}
 		})
 	}
+}
+
+func TestAThrottledCreateIsRetriedSinceTheServerDidNothing(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 2 {
+			w.WriteHeader(http.StatusTooManyRequests)
+			io.WriteString(w, `{"ErrorCode":"ResourceExhausted","ErrorMessage":"slow down"}`)
+			return
+		}
+		io.WriteString(w, `{"serviceName":"s"}`)
+	}, nil)
+	_, err := c.CreateService(context.Background(), ServiceInput{ServiceName: "s"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), calls.Load())
+}
+
+func TestRetryingGivesUpWhenRetryForRunsOut(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}, func(cfg *Config) { cfg.RetryFor = 30 * time.Millisecond })
+	_, err := c.GetService(context.Background(), "s", "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "gave up after")
+	assert.Greater(t, calls.Load(), int32(1))
+}
+
+// downDialer refuses connections, as an endpoint that is restarting does,
+// until up is closed; it reports each refusal on refused.
+type downDialer struct {
+	up      chan struct{}
+	refused chan struct{}
+	d       net.Dialer
+}
+
+func (d *downDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	select {
+	case <-d.up:
+		return d.d.DialContext(ctx, network, addr)
+	default:
+	}
+	select {
+	case d.refused <- struct{}{}:
+	default:
+	}
+	return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+}
+
+func TestAnEndpointThatIsDownForAWhileIsRiddenOutEvenByACreate(t *testing.T) {
+	t.Parallel()
+	dialer := &downDialer{up: make(chan struct{}), refused: make(chan struct{}, 1)}
+	var calls atomic.Int32
+	c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		io.WriteString(w, `{"serviceName":"s"}`)
+	}, func(cfg *Config) {
+		cfg.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
+	})
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.CreateService(context.Background(), ServiceInput{ServiceName: "s"})
+		done <- err
+	}()
+	for range 3 {
+		<-dialer.refused // the endpoint is down for three attempts
+	}
+	close(dialer.up)
+	require.NoError(t, <-done)
+	assert.Equal(t, int32(1), calls.Load(), "the create reached the server exactly once")
 }
 
 func TestRetryingStopsWhenTheContextEnds(t *testing.T) {
@@ -149,7 +229,7 @@ func TestRetryingStopsWhenTheContextEnds(t *testing.T) {
 		calls.Add(1)
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}, nil)
-	c.baseDelay, c.maxDelay = time.Hour, time.Hour
+	c.baseDelay, c.maxDelay, c.retryFor = time.Hour, time.Hour, 2*time.Hour
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := c.GetService(ctx, "s", "")

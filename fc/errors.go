@@ -151,5 +151,16 @@ func IsRetryable(err error) bool {
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
-	return false
+	// Two writes to one resource at once: the other finishes soon.
+	return e.Code == CodeConcurrentUpdateError
+}
+
+// IsThrottled reports whether the server refused err's request for load
+// before doing anything: 429, or the throttling codes of the current API.
+func IsThrottled(err error) bool {
+	e := AsAPIError(err)
+	if e == nil {
+		return false
+	}
+	return e.HTTPStatus == http.StatusTooManyRequests || e.Code == CodeResourceThrottled || e.Code == CodeResourceExhausted
 }
