@@ -22,7 +22,11 @@ type Instance struct {
 }
 
 // Start runs a local Function Compute until the test ends.
-func Start(t testing.TB) *Instance {
+func Start(t testing.TB) *Instance { return StartWithFaults(t, localfc.Faults{}) }
+
+// StartWithFaults runs a local Function Compute that injects faults
+// (throttling, errors, resets, latency) in front of every request.
+func StartWithFaults(t testing.TB, faults localfc.Faults) *Instance {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), localfc.StoreFileName))
 	if err != nil {
@@ -35,7 +39,7 @@ func Start(t testing.TB) *Instance {
 		// Tests use several accounts (staging, prod) with one key.
 		KeyAccounts: map[string][]string{creds.AccessKeyID: {localfc.AnyAccount}},
 	})
-	ts := httptest.NewServer(srv) // binds 127.0.0.1:0
+	ts := httptest.NewServer(faults.Wrap(srv)) // binds 127.0.0.1:0
 	t.Cleanup(func() {
 		ts.Close()
 		st.Close()
