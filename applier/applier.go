@@ -397,25 +397,21 @@ func (r *run) service(ctx context.Context, c *planner.Change) (StepAction, error
 		if err != nil {
 			return Failed, err
 		}
-		s, err := r.api.CreateService(ctx, *in)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, s.ETag)
-		return Created, nil
+		return r.write(ctx, c, in, Created, func() (string, error) {
+			s, err := r.api.CreateService(ctx, *in)
+			return etagOf(s, err)
+		})
 	case planner.ActionUpdate:
 		in, err := needInput(c, c.ServiceInput)
 		if err != nil {
 			return Failed, err
 		}
-		s, err := r.api.UpdateService(ctx, c.Service, *in, c.ETag)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, s.ETag)
-		return Updated, nil
+		return r.write(ctx, c, in, Updated, func() (string, error) {
+			s, err := r.api.UpdateService(ctx, c.Service, *in, c.ETag)
+			return etagOf(s, err)
+		})
 	case planner.ActionDelete:
-		return Deleted, r.api.DeleteService(ctx, c.Service, c.ETag)
+		return r.write(ctx, c, nil, Deleted, func() (string, error) { return "", r.api.DeleteService(ctx, c.Service, c.ETag) })
 	}
 	return Failed, fmt.Errorf("action %q is not one a service takes", c.Action)
 }
@@ -449,7 +445,7 @@ func (r *run) code(ctx context.Context, c *planner.Change) (*fc.Code, error) {
 
 func (r *run) function(ctx context.Context, c *planner.Change) (StepAction, error) {
 	if c.Action == planner.ActionDelete {
-		return Deleted, r.api.DeleteFunction(ctx, c.Service, c.Function, c.ETag)
+		return r.write(ctx, c, nil, Deleted, func() (string, error) { return "", r.api.DeleteFunction(ctx, c.Service, c.Function, c.ETag) })
 	}
 	in, err := needInput(c, c.FunctionInput)
 	if err != nil {
@@ -461,19 +457,15 @@ func (r *run) function(ctx context.Context, c *planner.Change) (StepAction, erro
 	}
 	switch c.Action {
 	case planner.ActionCreate:
-		f, err := r.api.CreateFunction(ctx, c.Service, send)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, f.ETag)
-		return Created, nil
+		return r.write(ctx, c, in, Created, func() (string, error) {
+			f, err := r.api.CreateFunction(ctx, c.Service, send)
+			return etagOf(f, err)
+		})
 	case planner.ActionUpdate:
-		f, err := r.api.UpdateFunction(ctx, c.Service, c.Function, send, c.ETag)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, f.ETag)
-		return Updated, nil
+		return r.write(ctx, c, in, Updated, func() (string, error) {
+			f, err := r.api.UpdateFunction(ctx, c.Service, c.Function, send, c.ETag)
+			return etagOf(f, err)
+		})
 	}
 	return Failed, fmt.Errorf("action %q is not one a function takes", c.Action)
 }
@@ -481,7 +473,9 @@ func (r *run) function(ctx context.Context, c *planner.Change) (StepAction, erro
 func (r *run) trigger(ctx context.Context, c *planner.Change) (StepAction, error) {
 	switch c.Action {
 	case planner.ActionDelete:
-		return Deleted, r.api.DeleteTrigger(ctx, c.Service, c.Function, c.Name, c.ETag)
+		return r.write(ctx, c, nil, Deleted, func() (string, error) {
+			return "", r.api.DeleteTrigger(ctx, c.Service, c.Function, c.Name, c.ETag)
+		})
 	case planner.ActionCreate, planner.ActionUpdate, planner.ActionReplace:
 	default:
 		return Failed, fmt.Errorf("action %q is not one a trigger takes", c.Action)
@@ -492,19 +486,15 @@ func (r *run) trigger(ctx context.Context, c *planner.Change) (StepAction, error
 	}
 	switch c.Action {
 	case planner.ActionCreate:
-		t, err := r.api.CreateTrigger(ctx, c.Service, c.Function, *in)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, t.ETag)
-		return Created, nil
+		return r.write(ctx, c, in, Created, func() (string, error) {
+			t, err := r.api.CreateTrigger(ctx, c.Service, c.Function, *in)
+			return etagOf(t, err)
+		})
 	case planner.ActionUpdate:
-		t, err := r.api.UpdateTrigger(ctx, c.Service, c.Function, c.Name, *in, c.ETag)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, t.ETag)
-		return Updated, nil
+		return r.write(ctx, c, in, Updated, func() (string, error) {
+			t, err := r.api.UpdateTrigger(ctx, c.Service, c.Function, c.Name, *in, c.ETag)
+			return etagOf(t, err)
+		})
 	}
 	// Replace: the type cannot change in place.
 	if err := r.api.DeleteTrigger(ctx, c.Service, c.Function, c.Name, c.ETag); err != nil {
@@ -530,6 +520,11 @@ func (r *run) version(ctx context.Context, c *planner.Change) (StepAction, error
 	// its new ETag is the one to match.
 	ifMatch := r.etag(planner.ServiceAddress(c.Service), c.ETag)
 	v, err := r.api.PublishVersion(ctx, c.Service, c.VersionDescription, ifMatch)
+	// A publish whose answer was lost is sent again: if it happened, the
+	// server now says nothing changed, which the branch below settles.
+	for resend := 0; outcomeUnknown(ctx, err) && resend < maxResends; resend++ {
+		v, err = r.api.PublishVersion(ctx, c.Service, c.VersionDescription, ifMatch)
+	}
 	if fc.IsCode(err, fc.CodeVersionPublishError) {
 		// The content is already the newest version's (a change reverted
 		// to it, or another apply published it): nothing to publish, and
@@ -556,7 +551,7 @@ func (r *run) setPublished(service, id string) {
 
 func (r *run) alias(ctx context.Context, c *planner.Change) (StepAction, error) {
 	if c.Action == planner.ActionDelete {
-		return Deleted, r.api.DeleteAlias(ctx, c.Service, c.Name, c.ETag)
+		return r.write(ctx, c, nil, Deleted, func() (string, error) { return "", r.api.DeleteAlias(ctx, c.Service, c.Name, c.ETag) })
 	}
 	in, err := needInput(c, c.AliasInput)
 	if err != nil {
@@ -574,19 +569,33 @@ func (r *run) alias(ctx context.Context, c *planner.Change) (StepAction, error) 
 	}
 	switch c.Action {
 	case planner.ActionCreate:
-		a, err := r.api.CreateAlias(ctx, c.Service, send)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, a.ETag)
-		return Created, nil
+		return r.write(ctx, c, &send, Created, func() (string, error) {
+			a, err := r.api.CreateAlias(ctx, c.Service, send)
+			return etagOf(a, err)
+		})
 	case planner.ActionUpdate:
-		a, err := r.api.UpdateAlias(ctx, c.Service, c.Name, send, c.ETag)
-		if err != nil {
-			return Failed, err
-		}
-		r.setETag(c.Address, a.ETag)
-		return Updated, nil
+		return r.write(ctx, c, &send, Updated, func() (string, error) {
+			a, err := r.api.UpdateAlias(ctx, c.Service, c.Name, send, c.ETag)
+			return etagOf(a, err)
+		})
 	}
 	return Failed, fmt.Errorf("action %q is not one an alias takes", c.Action)
+}
+
+// etagOf is the ETag of a resource a write returned.
+func etagOf[T interface{ *fc.Service | *fc.Function | *fc.Trigger | *fc.Alias }](res T, err error) (string, error) {
+	if err != nil || res == nil {
+		return "", err
+	}
+	switch v := any(res).(type) {
+	case *fc.Service:
+		return v.ETag, nil
+	case *fc.Function:
+		return v.ETag, nil
+	case *fc.Trigger:
+		return v.ETag, nil
+	case *fc.Alias:
+		return v.ETag, nil
+	}
+	return "", nil
 }
