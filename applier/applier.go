@@ -165,6 +165,13 @@ func Apply(ctx context.Context, api API, plan *planner.Plan, opt Options) (*Resu
 	if pending := plan.PendingSecrets(); len(pending) > 0 {
 		return nil, fmt.Errorf("plan: secret values are missing for %s: fill them with Plan.FillSecrets before applying", strings.Join(pending, ", "))
 	}
+	// Without its ETag an update or delete would overwrite whatever is
+	// live, seen or not: such a plan was not finished (ResolveETags).
+	for _, c := range plan.Changes {
+		if c.NeedsETag() && c.ETag == "" {
+			return nil, fmt.Errorf("%s: the plan has no ETag to guard this %s; make plans with planner.ResolveETags", c.Subject(), c.Action)
+		}
+	}
 	if opt.Code == nil {
 		for _, c := range plan.Changes {
 			if c.Code != nil && c.Code.Upload && c.Code.OSSObject == "" {

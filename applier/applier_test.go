@@ -219,10 +219,7 @@ func TestDestroyDeletesEverythingInReverseOrder(t *testing.T) {
 	p := shopProject(t)
 	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
 	require.NoError(t, err)
-	live, err := planner.ReadLive(context.Background(), api, []string{"shop"}, planner.ReadOptions{})
-	require.NoError(t, err)
-	plan, err := planner.DestroyPlan(live, []string{"shop"})
-	require.NoError(t, err)
+	plan := destroyPlanFor(t, api, "shop")
 	start := len(api.writeLog())
 
 	res, err := Apply(context.Background(), api, plan, Options{})

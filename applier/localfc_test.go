@@ -126,10 +126,7 @@ func TestOverHTTPDestroyDeletesEverything(t *testing.T) {
 	_, err := Apply(ctx, client, planFor(t, client, p, false), Options{Code: p.provider()})
 	require.NoError(t, err)
 
-	live, err := planner.ReadLive(ctx, client, []string{"shop"}, planner.ReadOptions{})
-	require.NoError(t, err)
-	plan, err := planner.DestroyPlan(live, []string{"shop"})
-	require.NoError(t, err)
+	plan := destroyPlanFor(t, client, "shop")
 	res, err := Apply(ctx, client, plan, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, Summary{Deleted: 7}, res.Summary)

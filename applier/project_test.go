@@ -147,5 +147,17 @@ func planFor(t testing.TB, api planner.API, p *project, prune bool) *planner.Pla
 	require.NoError(t, err)
 	plan, err := planner.Diff(p.desired, live, planner.Options{Prune: prune})
 	require.NoError(t, err)
+	require.NoError(t, planner.ResolveETags(context.Background(), api, plan, live, planner.ReadOptions{}))
+	return plan
+}
+
+// destroyPlanFor plans deleting the named services.
+func destroyPlanFor(t testing.TB, api planner.API, services ...string) *planner.Plan {
+	t.Helper()
+	live, err := planner.ReadLive(context.Background(), api, services, planner.ReadOptions{})
+	require.NoError(t, err)
+	plan, err := planner.DestroyPlan(live, services)
+	require.NoError(t, err)
+	require.NoError(t, planner.ResolveETags(context.Background(), api, plan, live, planner.ReadOptions{}))
 	return plan
 }

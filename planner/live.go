@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -58,11 +59,11 @@ type ReadOptions struct {
 	Parallelism int
 }
 
-// ReadLive reads the live state of the named services, and nothing else.
-// Lists find the resources; each function, trigger and alias is then read
-// on its own because only single reads carry the ETag that later guards
-// updates and deletes. Requests run in parallel, at most opt.Parallelism at
-// a time.
+// ReadLive reads the live state of the named services, and nothing else,
+// with list calls: lists carry whole objects, so a function costs one
+// request (its trigger list) and a service a handful. Lists carry no ETags:
+// ResolveETags reads them afterwards for just the resources a plan changes.
+// Requests run in parallel, at most opt.Parallelism at a time.
 func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) (*Live, error) {
 	limit := opt.Parallelism
 	if limit <= 0 {
@@ -78,7 +79,7 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 	}
 	var mu sync.Mutex // guards the maps of every LiveService
 
-	// Phase 1: each service and its lists.
+	// Phase 1: each service.
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for _, name := range services {
@@ -101,11 +102,7 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 		return nil, err
 	}
 
-	type listed struct {
-		functions []fc.Function
-		aliases   []fc.Alias
-	}
-	lists := make(map[string]*listed)
+	// Phase 2: the lists of each service.
 	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for _, name := range services {
@@ -113,14 +110,16 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 		if ls.Service == nil {
 			continue
 		}
-		l := &listed{}
-		lists[name] = l
 		g.Go(func() error {
 			fns, err := api.ListAllFunctions(gctx, name, "")
 			if err != nil {
 				return fmt.Errorf("service %s: list functions: %w", name, err)
 			}
-			l.functions = fns
+			mu.Lock()
+			defer mu.Unlock()
+			for i := range fns {
+				ls.Functions[fns[i].FunctionName] = &fns[i]
+			}
 			return nil
 		})
 		g.Go(func() error {
@@ -136,7 +135,11 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 			if err != nil {
 				return fmt.Errorf("service %s: list aliases: %w", name, err)
 			}
-			l.aliases = as
+			mu.Lock()
+			defer mu.Unlock()
+			for i := range as {
+				ls.Aliases[as[i].AliasName] = &as[i]
+			}
 			return nil
 		})
 	}
@@ -144,71 +147,48 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 		return nil, err
 	}
 
-	// Phase 2: every function, its trigger list, every alias, and the
-	// newest version's snapshot.
-	type triggerRef struct{ service, function, trigger string }
-	var (
-		triggerRefs []triggerRef
-	)
+	// Phase 3: each function's triggers, and the newest version's snapshot.
 	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for _, name := range services {
-		ls, l := live.Services[name], lists[name]
-		if l == nil {
+		ls := live.Services[name]
+		if ls.Service == nil {
 			continue
 		}
-		for _, f := range l.functions {
-			fn := f.FunctionName
+		for fn := range ls.Functions {
 			g.Go(func() error {
-				got, err := api.GetFunction(gctx, name, "", fn)
+				trs, err := api.ListAllTriggers(gctx, name, fn)
 				if fc.IsNotFound(err) {
 					return nil // deleted since the list
 				}
 				if err != nil {
-					return fmt.Errorf("function %s/%s: read: %w", name, fn, err)
-				}
-				trs, err := api.ListAllTriggers(gctx, name, fn)
-				if fc.IsNotFound(err) {
-					return nil
-				}
-				if err != nil {
 					return fmt.Errorf("function %s/%s: list triggers: %w", name, fn, err)
 				}
-				mu.Lock()
-				defer mu.Unlock()
-				ls.Functions[fn] = got
-				ls.Triggers[fn] = map[string]*fc.Trigger{}
-				for _, t := range trs {
-					triggerRefs = append(triggerRefs, triggerRef{name, fn, t.TriggerName})
-				}
-				return nil
-			})
-		}
-		for _, a := range l.aliases {
-			alias := a.AliasName
-			g.Go(func() error {
-				got, err := api.GetAlias(gctx, name, alias)
-				if fc.IsNotFound(err) {
-					return nil
-				}
-				if err != nil {
-					return fmt.Errorf("alias %s/%s: read: %w", name, alias, err)
+				m := make(map[string]*fc.Trigger, len(trs))
+				for i := range trs {
+					m[trs[i].TriggerName] = &trs[i]
 				}
 				mu.Lock()
-				ls.Aliases[alias] = got
+				ls.Triggers[fn] = m
 				mu.Unlock()
 				return nil
 			})
 		}
-		if newest := ls.NewestVersion(); newest != "" {
+		if len(ls.Versions) > 0 {
+			newest := ls.Versions[0]
 			g.Go(func() error {
-				svc, err := api.GetService(gctx, name, newest)
-				if err != nil {
-					return fmt.Errorf("service %s: read version %s: %w", name, newest, err)
+				svc := ls.Service
+				// The service as of the version is the live one when it was
+				// not modified after the version was made: one read saved.
+				if !before(ls.Service.LastModifiedTime, newest.CreatedTime) {
+					var err error
+					if svc, err = api.GetService(gctx, name, newest.VersionID); err != nil {
+						return fmt.Errorf("service %s: read version %s: %w", name, newest.VersionID, err)
+					}
 				}
-				fns, err := api.ListAllFunctions(gctx, name, newest)
+				fns, err := api.ListAllFunctions(gctx, name, newest.VersionID)
 				if err != nil {
-					return fmt.Errorf("service %s: list functions of version %s: %w", name, newest, err)
+					return fmt.Errorf("service %s: list functions of version %s: %w", name, newest.VersionID, err)
 				}
 				m := make(map[string]*fc.Function, len(fns))
 				for i := range fns {
@@ -225,27 +205,21 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-
-	// Phase 3: every trigger, for its ETag.
-	g, gctx = errgroup.WithContext(ctx)
-	g.SetLimit(limit)
-	for _, r := range triggerRefs {
-		g.Go(func() error {
-			got, err := api.GetTrigger(gctx, r.service, r.function, r.trigger)
-			if fc.IsNotFound(err) {
-				return nil
+	// A function deleted between its list and its trigger list is gone.
+	for _, ls := range live.Services {
+		for fn := range ls.Functions {
+			if _, ok := ls.Triggers[fn]; !ok {
+				delete(ls.Functions, fn)
 			}
-			if err != nil {
-				return fmt.Errorf("trigger %s/%s/%s: read: %w", r.service, r.function, r.trigger, err)
-			}
-			mu.Lock()
-			live.Services[r.service].Triggers[r.function][r.trigger] = got
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+		}
 	}
 	return live, nil
+}
+
+// before reports whether API time a is strictly before b; false when
+// either does not parse, so the caller reads rather than guesses.
+func before(a, b string) bool {
+	ta, err1 := time.Parse(fc.TimeFormat, a)
+	tb, err2 := time.Parse(fc.TimeFormat, b)
+	return err1 == nil && err2 == nil && ta.Before(tb)
 }

@@ -106,6 +106,9 @@ func (f *fakeReader) GetTrigger(_ context.Context, service, function, trigger st
 
 func (f *fakeReader) ListAllTriggers(_ context.Context, service, function string) ([]fc.Trigger, error) {
 	defer f.enter()()
+	if f.fail != nil {
+		return nil, f.fail
+	}
 	ls, err := f.svc(service)
 	if err != nil {
 		return nil, err
@@ -168,7 +171,7 @@ func manyFunctions(n int) *Desired {
 	return d
 }
 
-func TestReadLiveReadsEveryResourceWithItsETag(t *testing.T) {
+func TestReadLiveReadsEveryResourceWithListsAndOneTriggerListPerFunction(t *testing.T) {
 	d := manyFunctions(5)
 	want := convergedLive(d)
 	api := &fakeReader{live: want}
@@ -181,16 +184,91 @@ func TestReadLiveReadsEveryResourceWithItsETag(t *testing.T) {
 	ls := got.Services["shop"]
 	assert.Equal(t, want.Services["shop"].Service, ls.Service)
 	assert.Len(t, ls.Functions, 7)
-	assert.Equal(t, "etag-function-checkout", ls.Functions["checkout"].ETag, "single reads carry the ETag lists lack")
-	assert.Equal(t, "etag-trigger-nightly", ls.Triggers["checkout"]["nightly"].ETag)
-	assert.Equal(t, "etag-alias-live", ls.Aliases["live"].ETag)
+	assert.Empty(t, ls.Functions["checkout"].ETag, "lists carry no ETag, and none is read for a no-change plan")
+	assert.Equal(t, "nightly", ls.Triggers["checkout"]["nightly"].TriggerName)
+	assert.Equal(t, "live", ls.Aliases["live"].AliasName)
 	assert.Equal(t, "1", ls.NewestVersion())
 	assert.Len(t, ls.NewestVersionFunctions, 7)
 	assert.NotNil(t, ls.NewestVersionService)
+	// 2 service reads, 3 lists, 7 trigger lists, and the newest version's
+	// service and functions (its times do not tell that it is unchanged).
+	assert.Equal(t, int64(2+3+7+2), api.requests.Load())
 
 	p, err := Diff(d, got, diffOptions())
 	require.NoError(t, err)
 	assert.False(t, p.HasChanges(), "what was read diffs to nothing: %v", addresses(p))
+	before := api.requests.Load()
+	require.NoError(t, ResolveETags(context.Background(), api, p, got, ReadOptions{}))
+	assert.Equal(t, before, api.requests.Load(), "a no-change plan reads no ETag")
+}
+
+func TestAServiceNotModifiedSinceItsNewestVersionIsNotReadAgainAsOfThatVersion(t *testing.T) {
+	d := manyFunctions(5)
+	live := convergedLive(d)
+	ls := live.Services["shop"]
+	ls.Service.LastModifiedTime = "2026-11-01T10:00:00.000+0000"
+	ls.Versions[0].CreatedTime = "2026-11-01T10:00:00.001+0000"
+	api := &fakeReader{live: live}
+
+	got, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1+3+7+1), api.requests.Load(), "no read of the service as of the version")
+	assert.Equal(t, ls.Service, got.Services["shop"].NewestVersionService)
+
+	ls.Versions[0].CreatedTime = ls.Service.LastModifiedTime // same millisecond: cannot tell
+	api.requests.Store(0)
+	_, err = ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1+3+7+2), api.requests.Load())
+}
+
+func TestResolveETagsReadsOnlyTheResourcesThePlanChanges(t *testing.T) {
+	d := manyFunctions(5)
+	api := &fakeReader{live: convergedLive(d)}
+	got, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
+	require.NoError(t, err)
+	d.Services[0].Functions[0].Config.Timeout = ptr(int32(42))
+	p, err := Diff(d, got, diffOptions())
+	require.NoError(t, err)
+	before := api.requests.Load()
+
+	require.NoError(t, ResolveETags(context.Background(), api, p, got, ReadOptions{}))
+	fn := p.Change(FunctionAddress("shop", d.Services[0].Functions[0].Name))
+	require.NotNil(t, fn)
+	assert.Equal(t, "etag-function-"+fn.Function, fn.ETag)
+	var guarded []string
+	for _, c := range p.Changes {
+		if c.NeedsETag() {
+			assert.NotEmpty(t, c.ETag, c.Address)
+			guarded = append(guarded, c.Address)
+		}
+	}
+	// The function, and the alias that follows the version its change
+	// publishes: one read each, nothing else.
+	assert.Equal(t, []string{fn.Address, AliasAddress("shop", "live")}, guarded)
+	assert.Equal(t, before+2, api.requests.Load())
+}
+
+func TestAResourceChangedBetweenItsListAndItsETagReadMakesThePlanStale(t *testing.T) {
+	d := manyFunctions(1)
+	live := convergedLive(d)
+	api := &fakeReader{live: live}
+	got, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
+	require.NoError(t, err)
+	name := d.Services[0].Functions[0].Name
+	d.Services[0].Functions[0].Config.Timeout = ptr(int32(42))
+	p, err := Diff(d, got, diffOptions())
+	require.NoError(t, err)
+	// Someone changes the function after the list: its ETag now guards a
+	// state the plan never saw.
+	changed := *live.Services["shop"].Functions[name]
+	changed.LastModifiedTime = "later"
+	live.Services["shop"].Functions[name] = &changed
+
+	err = ResolveETags(context.Background(), api, p, got, ReadOptions{})
+	var stale *StalePlanError
+	require.ErrorAs(t, err, &stale)
+	assert.Contains(t, err.Error(), "changed while the plan was being made")
 }
 
 func TestReadLiveBoundsItsParallelRequests(t *testing.T) {
@@ -209,7 +287,7 @@ func TestReadLiveReportsAFailedReadNamingTheResource(t *testing.T) {
 
 	_, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
 	require.Error(t, err)
-	assert.Regexp(t, `^function shop/(api|checkout): read: connection reset$`, err.Error())
+	assert.Regexp(t, `^function shop/(api|checkout): list triggers: connection reset$`, err.Error())
 }
 
 func BenchmarkDiffOf1000Functions(b *testing.B) {

@@ -55,6 +55,9 @@ func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error
 	if err != nil {
 		return err
 	}
+	if err := planner.ResolveETags(ctx, t.Client, plan, live, planner.ReadOptions{}); err != nil {
+		return fmt.Errorf("reading the live state from %s: %w", t, err)
+	}
 	plan.Project = lp.Project.Name
 	plan.Target = t.planTarget()
 	if err := render.Text(streams.Out, plan, render.TextOptions{Color: streams.ColorEnabled()}); err != nil {

@@ -85,6 +85,9 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	if err != nil {
 		return nil, err
 	}
+	if err := planner.ResolveETags(ctx, t.Client, plan, live, planner.ReadOptions{}); err != nil {
+		return nil, fmt.Errorf("reading the live state from %s: %w", t, err)
+	}
 	plan.Target = t.planTarget()
 	plan.Fingerprint = planner.Fingerprint(lp.Desired)
 	plan.Manifest = lp.Path
