@@ -590,7 +590,9 @@ func (r *run) alias(ctx context.Context, c *planner.Change) (StepAction, error) 
 }
 
 // etagOf is the ETag of a resource a write returned.
-func etagOf[T interface{ *fc.Service | *fc.Function | *fc.Trigger | *fc.Alias }](res T, err error) (string, error) {
+func etagOf[T interface {
+	*fc.Service | *fc.Function | *fc.Trigger | *fc.Alias
+}](res T, err error) (string, error) {
 	if err != nil || res == nil {
 		return "", err
 	}
