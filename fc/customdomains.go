@@ -301,39 +301,45 @@ func ValidateRoutes(routes []PathConfig) error {
 	return nil
 }
 
-// ValidateCustomDomainInput checks a create (create true) or update body as
-// a whole: the name on create, protocol, routes, and a certificate whenever
-// the protocol includes HTTPS. current is the stored domain on update (nil
-// on create), so that an update switching to HTTPS can rely on the stored
-// certificate.
-func ValidateCustomDomainInput(in CustomDomainInput, current *CustomDomain) error {
-	if current == nil {
+// ValidateCustomDomainInput checks the shape of a create (create true) or
+// update body: the name on create, protocol, routes, and the certificate
+// when one is given. A create whose protocol includes HTTPS needs one; an
+// update may rely on the stored one, which CheckCertificate checks on the
+// result.
+func ValidateCustomDomainInput(in CustomDomainInput, create bool) error {
+	if create {
 		if err := ValidateDomainName(in.DomainName); err != nil {
 			return err
 		}
-	}
-	protocol := ProtocolHTTP
-	if current != nil {
-		protocol = current.Protocol
 	}
 	if in.Protocol != nil {
 		if err := ValidateProtocol(*in.Protocol); err != nil {
 			return err
 		}
-		protocol = *in.Protocol
 	}
 	if in.RouteConfig != nil {
 		if err := ValidateRoutes(in.RouteConfig.Routes); err != nil {
 			return err
 		}
 	}
-	switch {
-	case in.CertConfig != nil && (in.CertConfig.CertName != "" || in.CertConfig.Certificate != "" || in.CertConfig.PrivateKey != ""):
-		if err := ValidateCertConfig(*in.CertConfig); err != nil {
-			return err
-		}
-	case ServesHTTPS(protocol) && (current == nil || current.CertConfig.CertName == ""):
-		return fmt.Errorf("protocol %s needs certConfig {certName, certificate, privateKey} (PEM texts)", protocol)
+	if c := in.CertConfig; c != nil && (c.CertName != "" || c.Certificate != "" || c.PrivateKey != "") {
+		return ValidateCertConfig(*c)
+	}
+	if create && in.Protocol != nil && ServesHTTPS(*in.Protocol) {
+		return errNeedsCertificate(*in.Protocol)
+	}
+	return nil
+}
+
+func errNeedsCertificate(protocol string) error {
+	return fmt.Errorf("protocol %s needs certConfig {certName, certificate, privateKey} (PEM texts)", protocol)
+}
+
+// CheckCertificate checks a whole domain (after an update): a protocol
+// that includes HTTPS needs a certificate.
+func (d *CustomDomain) CheckCertificate() error {
+	if ServesHTTPS(d.Protocol) && strings.TrimSpace(d.CertConfig.Certificate) == "" {
+		return errNeedsCertificate(d.Protocol)
 	}
 	return nil
 }

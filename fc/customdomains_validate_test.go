@@ -110,24 +110,30 @@ func TestHTTPSNeedsAMatchingCertificateAndErrorsNeverQuoteTheKey(t *testing.T) {
 	_, otherKey := selfSigned(t, "other.example.com")
 	https := fc.ProtocolHTTPS
 
-	err := fc.ValidateCustomDomainInput(fc.CustomDomainInput{DomainName: "api.example.com", Protocol: &https}, nil)
+	err := fc.ValidateCustomDomainInput(fc.CustomDomainInput{DomainName: "api.example.com", Protocol: &https}, true)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "needs certConfig")
 
 	err = fc.ValidateCustomDomainInput(fc.CustomDomainInput{DomainName: "api.example.com", Protocol: &https,
-		CertConfig: &fc.CertConfig{CertName: "c", Certificate: cert, PrivateKey: otherKey}}, nil)
+		CertConfig: &fc.CertConfig{CertName: "c", Certificate: cert, PrivateKey: otherKey}}, true)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not a matching PEM pair")
 	assert.NotContains(t, err.Error(), "PRIVATE KEY")
 
 	assert.NoError(t, fc.ValidateCustomDomainInput(fc.CustomDomainInput{DomainName: "api.example.com", Protocol: &https,
-		CertConfig: &fc.CertConfig{CertName: "c", Certificate: cert, PrivateKey: key}}, nil))
+		CertConfig: &fc.CertConfig{CertName: "c", Certificate: cert, PrivateKey: key}}, true))
 
-	// An update to HTTPS may rely on the certificate already stored.
-	stored := &fc.CustomDomain{DomainName: "api.example.com", Protocol: fc.ProtocolHTTP, CertConfig: fc.CertConfig{CertName: "c", Certificate: cert}}
-	assert.NoError(t, fc.ValidateCustomDomainInput(fc.CustomDomainInput{Protocol: &https}, stored))
+	// An update to HTTPS may rely on the certificate already stored: the
+	// result is checked as a whole.
+	assert.NoError(t, fc.ValidateCustomDomainInput(fc.CustomDomainInput{Protocol: &https}, false))
+	stored := fc.CustomDomain{DomainName: "api.example.com", Protocol: fc.ProtocolHTTP, CertConfig: fc.CertConfig{CertName: "c", Certificate: cert}}
+	stored.Apply(fc.CustomDomainInput{Protocol: &https})
+	assert.NoError(t, stored.CheckCertificate())
+	bare := fc.CustomDomain{DomainName: "api.example.com", Protocol: fc.ProtocolHTTP}
+	bare.Apply(fc.CustomDomainInput{Protocol: &https})
+	assert.ErrorContains(t, bare.CheckCertificate(), "needs certConfig")
 	bad := "FTP"
-	assert.ErrorContains(t, fc.ValidateCustomDomainInput(fc.CustomDomainInput{Protocol: &bad}, stored), `protocol "FTP" is invalid`)
+	assert.ErrorContains(t, fc.ValidateCustomDomainInput(fc.CustomDomainInput{Protocol: &bad}, false), `protocol "FTP" is invalid`)
 }
 
 func TestDestinationARNsAreParsedByKind(t *testing.T) {

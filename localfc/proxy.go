@@ -13,9 +13,7 @@ import (
 )
 
 // serveProxy serves HTTP triggers under
-// /2016-08-15/proxy/{service}[.{qualifier}]/{function}/{path...}: it finds the
-// function's http trigger, checks its authType and methods, runs the
-// handler in its HTTP form and writes back what it answered.
+// /2016-08-15/proxy/{service}[.{qualifier}]/{function}/{path...}.
 func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, reqID string) error {
 	rest := strings.TrimPrefix(r.URL.Path, proxyPath)
 	parts := strings.SplitN(rest, "/", 3)
@@ -27,7 +25,21 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, reqID string
 	if len(parts) == 3 {
 		path += parts[2]
 	}
-	account := accountOf(r)
+	return s.serveHTTPFunction(w, r, reqID, httpTarget{account: accountOf(r), service: service, qualifier: qualifier, function: function, path: path})
+}
+
+// httpTarget is the function an HTTP request goes to and the path it sees.
+type httpTarget struct {
+	account, service, qualifier, function string
+	path                                  string
+}
+
+// serveHTTPFunction serves an HTTP request with a function, for HTTP
+// triggers and custom domains alike: it finds the function's http trigger,
+// checks its authType and methods, runs the handler in its HTTP form and
+// writes back what it answered.
+func (s *Server) serveHTTPFunction(w http.ResponseWriter, r *http.Request, reqID string, t httpTarget) error {
+	account, service, qualifier, function, path := t.account, t.service, t.qualifier, t.function, t.path
 	ctx := r.Context()
 
 	trigger, cfg, err := s.httpTrigger(r, account, service, function)

@@ -108,6 +108,9 @@ func (s *BoltStore) CreateCustomDomain(ctx context.Context, accountID string, in
 		CreatedTime: now, LastModifiedTime: now,
 	}}
 	rec.Domain.Apply(in)
+	if err := rec.Domain.CheckCertificate(); err != nil {
+		return fc.CustomDomain{}, fc.NewError(fc.CodeInvalidArgument, "custom domain %s: %v", name, err)
+	}
 	err := s.write(ctx, func(tx *bolt.Tx) error {
 		owners, err := tx.CreateBucketIfNotExists([]byte(bucketDomainOwners))
 		if err != nil {
@@ -164,6 +167,9 @@ func (s *BoltStore) UpdateCustomDomain(ctx context.Context, accountID, domain st
 		}
 		rec.Domain.Apply(in)
 		rec.Domain.LastModifiedTime = now
+		if err := rec.Domain.CheckCertificate(); err != nil {
+			return fc.NewError(fc.CodeInvalidArgument, "custom domain %s: %v", name, err)
+		}
 		return putJSON(b, []byte(name), rec)
 	})
 	if err != nil {

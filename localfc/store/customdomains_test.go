@@ -53,6 +53,12 @@ func TestUpdateCustomDomainReplacesOnlyTheGivenFieldsAndTheRouteTableWhole(t *te
 	require.NoError(t, err)
 
 	https := fc.ProtocolHTTPHTTPS
+	_, err = s.UpdateCustomDomain(ctx, acct, "api.example.com", fc.CustomDomainInput{Protocol: &https})
+	requireCode(t, err, fc.CodeInvalidArgument)
+	unchanged, err := s.GetCustomDomain(ctx, acct, "api.example.com")
+	require.NoError(t, err)
+	assert.Equal(t, before, unchanged, "a refused update changes nothing")
+
 	after, err := s.UpdateCustomDomain(ctx, acct, "api.example.com", fc.CustomDomainInput{
 		Protocol:   &https,
 		CertConfig: &fc.CertConfig{CertName: "c", Certificate: "CERT", PrivateKey: "SECRET KEY"},
