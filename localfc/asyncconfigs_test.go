@@ -335,3 +335,19 @@ func TestARecordAboveTheFunctionDestinationLimitIsNotDelivered(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, queued)
 }
+
+func TestTheConfigOfTheInvokedQualifierApplies(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	e.mustOK("POST", api+"/services", map[string]any{"serviceName": "s"})
+	e.mustOK("POST", api+"/services/s/functions", functionBody(t, "f"))
+	e.mustOK("POST", api+"/services/s/versions", map[string]any{})
+	e.mustOK("POST", api+"/services/s/aliases", map[string]any{"aliasName": "live", "versionId": "1"})
+	e.mustOK("PUT", api+"/services/s.live/functions/f/async-invoke-config", map[string]any{"maxAsyncRetryAttempts": 0})
+	e.mustOK("PUT", api+"/services/s.1/functions/f/async-invoke-config", map[string]any{"maxAsyncRetryAttempts": 1})
+
+	for qualifier, retries := range map[string]int{"live": 0, "1": 1, "": fc.DefaultAsyncRetryAttempts, "LATEST": fc.DefaultAsyncRetryAttempts} {
+		inv := store.AsyncInvocation{ID: "r", AccountID: testAccount, ServiceName: "s", Qualifier: qualifier, FunctionName: "f"}
+		assert.Equal(t, retries, e.server.asyncPolicy(t.Context(), inv).retries, "qualifier %q", qualifier)
+	}
+}
