@@ -39,6 +39,15 @@ func TestNodeSDKInvokes(t *testing.T) {
 	runNode(t, srv, "node", "--test", "--test-reporter=spec", "invoke.test.js")
 }
 
+// TestNodeSDKDomainsAndAsync runs domains_async.test.js: the official Node SDK drives custom
+// domains and async invoke configs, then a custom-domain request and an async destination.
+func TestNodeSDKDomainsAndAsync(t *testing.T) {
+	t.Parallel()
+	requireNode(t)
+	srv := startServer(t)
+	runNode(t, srv, "node", "--test", "--test-reporter=spec", "domains_async.test.js")
+}
+
 // TestFuncraftDeploysTwice runs funcraft.sh: `fun deploy -y` twice, then checks the result.
 func TestFuncraftDeploysTwice(t *testing.T) {
 	t.Parallel()

@@ -66,9 +66,11 @@ func TestAQueuedAsyncInvocationRunsAfterARestartOnTheSameStore(t *testing.T) {
 	}, 20*time.Second, 50*time.Millisecond)
 }
 
-func TestAFailingAsyncInvocationRunsThreeTimesAndTheOutcomeIsLogged(t *testing.T) {
+// Without an async invoke config a failing invocation is retried three
+// times (FC's documented default): four attempts in all.
+func TestAFailingAsyncInvocationRunsFourTimesByDefaultAndTheOutcomeIsLogged(t *testing.T) {
 	logs := &syncBuffer{}
-	e := newTestEnv(t, withRuntime(t), func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
+	e := newTestEnv(t, withRuntime(t), noRetryDelay, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
 	e.mustOK("POST", "/2016-08-15/services", map[string]any{"serviceName": "s"})
 	e.mustOK("POST", "/2016-08-15/services/s/functions", map[string]any{
 		"functionName": "f", "runtime": "python3", "handler": "index.handler", "timeout": 10,
@@ -84,16 +86,16 @@ func TestAFailingAsyncInvocationRunsThreeTimesAndTheOutcomeIsLogged(t *testing.T
 	stop := e.server.StartBackground()
 	defer stop()
 	require.Eventually(t, func() bool {
-		return strings.Contains(logs.String(), "outcome=failed attempt=3")
+		return strings.Contains(logs.String(), "outcome=failed attempt=4")
 	}, 20*time.Second, 50*time.Millisecond, "logs: %s", logs)
 
-	// Settled after the third attempt: nothing left in the queue, no fourth run.
+	// Settled after the fourth attempt: nothing left in the queue, no fifth run.
 	_, queued, err := e.server.store.NextAsync(t.Context())
 	require.NoError(t, err)
 	assert.False(t, queued)
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
-	assert.Equal(t, 3, strings.Count(string(b), "attempt"))
+	assert.Equal(t, 4, strings.Count(string(b), "attempt"))
 	assert.Contains(t, logs.String(), "requestId="+requestID)
 	assert.Contains(t, logs.String(), "function=s/f")
 }

@@ -19,4 +19,10 @@
 // invocations, a durable async queue worked by StartBackground (async.go),
 // timer triggers fired through that queue (timers.go) and HTTP triggers
 // under /2016-08-15/proxy/ (proxy.go). Without a pool those answer 501.
+//
+// A request whose Host is a custom domain (customdomains.go) is routed by
+// the domain's route table to a function and served like an HTTP trigger.
+// The async queue follows each function's async invoke config (retries,
+// event age) and delivers outcomes to function destinations
+// (destinations.go); other destination kinds are logged as not delivered.
 package localfc

@@ -38,7 +38,7 @@ func invokeFunction(ctx context.Context, s *Server, c *call) (response, error) {
 		if _, err := s.store.GetFunction(ctx, c.account, c.service, c.qualifier, c.function); err != nil {
 			return response{}, err
 		}
-		inv := store.AsyncInvocation{ID: c.reqID, AccountID: c.account, ServiceName: c.service, Qualifier: c.qualifier, FunctionName: c.function, Event: event}
+		inv := store.AsyncInvocation{ID: c.reqID, AccountID: c.account, ServiceName: c.service, Qualifier: c.qualifier, FunctionName: c.function, Event: event, QueuedAt: s.now()}
 		if err := s.store.EnqueueAsync(ctx, inv); err != nil {
 			return response{}, err
 		}

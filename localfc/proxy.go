@@ -13,9 +13,7 @@ import (
 )
 
 // serveProxy serves HTTP triggers under
-// /2016-08-15/proxy/{service}[.{qualifier}]/{function}/{path...}: it finds the
-// function's http trigger, checks its authType and methods, runs the
-// handler in its HTTP form and writes back what it answered.
+// /2016-08-15/proxy/{service}[.{qualifier}]/{function}/{path...}.
 func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, reqID string) error {
 	rest := strings.TrimPrefix(r.URL.Path, proxyPath)
 	parts := strings.SplitN(rest, "/", 3)
@@ -27,16 +25,37 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, reqID string
 	if len(parts) == 3 {
 		path += parts[2]
 	}
-	ctx := r.Context()
 	account, err := s.accountOf(r)
 	if err != nil {
 		return err
 	}
+	return s.serveHTTPFunction(w, r, reqID, httpTarget{account: account, service: service, qualifier: qualifier, function: function, path: path})
+}
+
+// httpTarget is the function an HTTP request goes to and the path it sees.
+type httpTarget struct {
+	account, service, qualifier, function string
+	path                                  string
+	// declared: the target is public configuration (a custom domain's
+	// route), so a missing function may be named before authentication.
+	declared bool
+}
+
+// serveHTTPFunction serves an HTTP request with a function, for HTTP
+// triggers and custom domains alike: it finds the function's http trigger,
+// checks its authType and methods, runs the handler in its HTTP form and
+// writes back what it answered.
+func (s *Server) serveHTTPFunction(w http.ResponseWriter, r *http.Request, reqID string, t httpTarget) error {
+	account, service, qualifier, function, path := t.account, t.service, t.qualifier, t.function, t.path
+	ctx := r.Context()
 	// Only an anonymous trigger answers an unsigned request: anything else
 	// (a function-auth trigger, or no trigger at all) demands the signature
 	// first, so the answer never tells whether a service, function or
 	// trigger exists.
 	trigger, cfg, lookupErr := s.httpTrigger(r, account, service, function)
+	if lookupErr != nil && t.declared {
+		return lookupErr
+	}
 	if lookupErr != nil || cfg.AuthType != "anonymous" {
 		keyID, err := s.authenticate(r)
 		if err != nil {

@@ -23,6 +23,7 @@ type call struct {
 	version   string
 	alias     string
 	token     string // code download token
+	domain    string // custom domain name
 }
 
 type handler func(ctx context.Context, s *Server, c *call) (response, error)
@@ -80,6 +81,17 @@ var routes = []route{
 	newRoute("DeleteAlias", http.MethodDelete, "services/{service}/aliases/{alias}", deleteAlias),
 
 	newRoute("DownloadCode", http.MethodGet, "code/{token}", downloadCode).public(),
+
+	newRoute("CreateCustomDomain", http.MethodPost, "custom-domains", createCustomDomain),
+	newRoute("ListCustomDomains", http.MethodGet, "custom-domains", listCustomDomains),
+	newRoute("GetCustomDomain", http.MethodGet, "custom-domains/{domain}", getCustomDomain),
+	newRoute("UpdateCustomDomain", http.MethodPut, "custom-domains/{domain}", updateCustomDomain),
+	newRoute("DeleteCustomDomain", http.MethodDelete, "custom-domains/{domain}", deleteCustomDomain),
+
+	newRoute("PutFunctionAsyncInvokeConfig", http.MethodPut, "services/{service}/functions/{function}/async-invoke-config", putAsyncConfig).withQualifier(),
+	newRoute("GetFunctionAsyncInvokeConfig", http.MethodGet, "services/{service}/functions/{function}/async-invoke-config", getAsyncConfig).withQualifier(),
+	newRoute("DeleteFunctionAsyncInvokeConfig", http.MethodDelete, "services/{service}/functions/{function}/async-invoke-config", deleteAsyncConfig).withQualifier(),
+	newRoute("ListFunctionAsyncInvokeConfigs", http.MethodGet, "services/{service}/functions/{function}/async-invoke-configs", listAsyncConfigs),
 }
 
 // proxyPath is where HTTP triggers are served (proxy.go).
@@ -156,6 +168,8 @@ func (rt *route) match(segs []string) (c *call, qualified, ok bool) {
 			c.alias = v
 		case "{token}":
 			c.token = v
+		case "{domain}":
+			c.domain = v
 		}
 	}
 	return c, qualified, true

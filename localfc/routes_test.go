@@ -245,6 +245,9 @@ func TestParseRequestFindsNamesAndQualifiers(t *testing.T) {
 		{"an alias path", "PUT", api + "/services/s/aliases/a", "UpdateAlias", call{service: "s", alias: "a"}},
 		{"a code download", "GET", api + "/code/tok", "DownloadCode", call{token: "tok"}},
 		{"a qualified invocation", "POST", api + "/services/s.2/functions/f/invocations", "InvokeFunction", call{service: "s", qualifier: "2", function: "f"}},
+		{"a custom domain", "GET", api + "/custom-domains/api.example.com", "GetCustomDomain", call{domain: "api.example.com"}},
+		{"an async config as the Node SDK names LATEST", "PUT", api + "/services/s.LATEST/functions/f/async-invoke-config", "PutFunctionAsyncInvokeConfig", call{service: "s", qualifier: "LATEST", function: "f"}},
+		{"an async config as the Go SDK names LATEST", "DELETE", api + "/services/s/functions/f/async-invoke-config", "DeleteFunctionAsyncInvokeConfig", call{service: "s", function: "f"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,5 +274,11 @@ func TestTheRouteTableCoversEveryOperationOfTheSpec(t *testing.T) {
 	} {
 		assert.True(t, ops[op], op)
 	}
-	assert.Len(t, routes, 26, "25 operations and the code download")
+	for _, op := range []string{
+		"CreateCustomDomain", "ListCustomDomains", "GetCustomDomain", "UpdateCustomDomain", "DeleteCustomDomain",
+		"PutFunctionAsyncInvokeConfig", "GetFunctionAsyncInvokeConfig", "DeleteFunctionAsyncInvokeConfig", "ListFunctionAsyncInvokeConfigs",
+	} {
+		assert.True(t, ops[op], op)
+	}
+	assert.Len(t, ops, len(routes), "each route is one operation")
 }

@@ -43,6 +43,9 @@ type Config struct {
 	Runtime *runtime.Pool
 	// Rand picks between an alias's versions by weight; nil: math/rand.
 	Rand func() float64
+	// AsyncRetryDelay is the pause before retry n (1, 2, ...) of a failed
+	// asynchronous invocation; nil: defaultAsyncRetryDelay.
+	AsyncRetryDelay func(retry int) time.Duration
 }
 
 // Server is the local Function Compute as an http.Handler.
@@ -57,9 +60,10 @@ type Server struct {
 	maxBody        int64
 	tokenKey       []byte // signs code download tokens; new per process
 
-	runtime   *runtime.Pool
-	randFloat func() float64
-	asyncWake chan struct{} // nudges the async worker after an enqueue
+	runtime    *runtime.Pool
+	randFloat  func() float64
+	asyncWake  chan struct{} // nudges the async worker after an enqueue
+	asyncDelay func(retry int) time.Duration
 }
 
 // New returns a Server over cfg.Store.
@@ -74,9 +78,13 @@ func New(cfg Config) *Server {
 		keyAccounts:    cfg.KeyAccounts,
 		defaultAccount: cfg.DefaultAccount,
 
-		runtime:   cfg.Runtime,
-		randFloat: cfg.Rand,
-		asyncWake: make(chan struct{}, 1),
+		runtime:    cfg.Runtime,
+		randFloat:  cfg.Rand,
+		asyncWake:  make(chan struct{}, 1),
+		asyncDelay: cfg.AsyncRetryDelay,
+	}
+	if s.asyncDelay == nil {
+		s.asyncDelay = defaultAsyncRetryDelay
 	}
 	if s.randFloat == nil {
 		s.randFloat = mathrand.Float64
@@ -160,6 +168,9 @@ func (b *countingBody) Read(p []byte) (int, error) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) error {
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	}
+	if handled, err := s.serveByHost(w, r, reqID); handled {
+		return err
 	}
 	if strings.HasPrefix(r.URL.Path, proxyPath) {
 		return s.serveProxy(w, r, reqID)

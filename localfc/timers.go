@@ -103,6 +103,8 @@ func (s *Server) fireTimers(ctx context.Context, timers map[string]*timer, now t
 		inv := store.AsyncInvocation{
 			ID: newRequestID(), AccountID: t.ref.AccountID, ServiceName: t.ref.ServiceName,
 			Qualifier: qualifier, FunctionName: t.ref.FunctionName, Event: event,
+			// Timer firings are not delivered to destinations (FC docs).
+			QueuedAt: s.now(), NoDestinations: true,
 		}
 		if err := s.store.EnqueueAsync(ctx, inv); err != nil {
 			if ctx.Err() == nil {

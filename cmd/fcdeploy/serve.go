@@ -129,6 +129,7 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	defer localfc.RemoveServerInfo(dataDir)
 
 	printServeBanner(streams, url, dataDir, opts, defaultAccount, dirKeys.AccessKeyID, created)
+	printCustomDomains(ctx, streams, st, url)
 
 	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
 	pool, err := localfc.NewRuntimePool(dataDir, logger)
@@ -199,4 +200,18 @@ func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOption
 		}
 	}
 	fmt.Fprintf(out, "fcdeploy commands using this data directory need none of this: they find the server and its keys.\n")
+}
+
+// printCustomDomains lists the custom domains the server answers as it
+// starts (ones created later are answered too): a request reaches one by
+// carrying its name as Host.
+func printCustomDomains(ctx context.Context, streams *IOStreams, st store.CustomDomainStore, url string) {
+	domains, err := st.AllCustomDomains(ctx)
+	if err != nil || len(domains) == 0 {
+		return
+	}
+	fmt.Fprintf(streams.Out, "\nCustom domains answered here (send the name as Host):\n")
+	for _, d := range domains {
+		fmt.Fprintf(streams.Out, "  %s  (curl -H 'Host: %s' %s/)\n", d.DomainName, d.DomainName, url)
+	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 )
@@ -44,6 +45,14 @@ type AsyncInvocation struct {
 	FunctionName string
 	Event        []byte
 	Attempts     int
+	// QueuedAt is when the invocation was first queued, for the event age
+	// limit of its async config; zero (queued by an older fcdeploy) never
+	// expires.
+	QueuedAt time.Time
+	// NoDestinations marks invocations whose outcome is not delivered to
+	// async destinations: timer firings (as in Function Compute) and the
+	// deliveries themselves (so that destinations never chain).
+	NoDestinations bool
 }
 
 // Store is the durable state of a local Function Compute. Every method is
@@ -59,6 +68,9 @@ type AsyncInvocation struct {
 // memorySize, runtime, trigger config); the store owns the semantics that
 // need state.
 type Store interface {
+	CustomDomainStore
+	AsyncConfigStore
+
 	CreateService(ctx context.Context, account string, in fc.ServiceInput) (fc.Service, error)
 	// GetService with qualifier "" or LATEST reads the live config; a version
 	// id or alias name reads that version's snapshot.
