@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/fcdeploy/fcdeploy/fc"
+)
+
+// TagStore keeps the tags of services. Deleting a service drops its tags.
+type TagStore interface {
+	// TagService adds tags (a key already there takes the new value),
+	// refusing to go beyond fc.MaxTagsPerService.
+	TagService(ctx context.Context, account, service string, tags map[string]string) error
+	// UntagService removes the keys named (absent ones are ignored), or
+	// every tag with all.
+	UntagService(ctx context.Context, account, service string, keys []string, all bool) error
+	GetServiceTags(ctx context.Context, account, service string) (map[string]string, error)
+}
+
+type tagsRec struct {
+	Tags map[string]string `json:"tags"`
+}
+
+func loadTags(b *bolt.Bucket, service string) (map[string]string, error) {
+	var rec tagsRec
+	if _, err := loadJSON(b, []byte(service), &rec); err != nil {
+		return nil, fmt.Errorf("tags of service %s: %w", service, err)
+	}
+	if rec.Tags == nil {
+		rec.Tags = map[string]string{}
+	}
+	return rec.Tags, nil
+}
+
+// TagService adds tags to a service.
+func (s *BoltStore) TagService(ctx context.Context, accountID, service string, tags map[string]string) error {
+	return s.write(ctx, func(tx *bolt.Tx) error {
+		if _, err := loadService(readAccount(tx, accountID), service); err != nil {
+			return err
+		}
+		b, err := writeSub(tx, accountID, bucketTags)
+		if err != nil {
+			return err
+		}
+		cur, err := loadTags(b, service)
+		if err != nil {
+			return err
+		}
+		maps.Copy(cur, tags)
+		if len(cur) > fc.MaxTagsPerService {
+			return fc.NewError(fc.CodeInvalidArgument, "service %s would have %d tags, at most %d are allowed; untag some first", service, len(cur), fc.MaxTagsPerService)
+		}
+		return putJSON(b, []byte(service), tagsRec{Tags: cur})
+	})
+}
+
+// UntagService removes tags from a service.
+func (s *BoltStore) UntagService(ctx context.Context, accountID, service string, keys []string, all bool) error {
+	return s.write(ctx, func(tx *bolt.Tx) error {
+		if _, err := loadService(readAccount(tx, accountID), service); err != nil {
+			return err
+		}
+		b := readSub(tx, accountID, bucketTags)
+		if b == nil {
+			return nil
+		}
+		if all {
+			return b.Delete([]byte(service))
+		}
+		cur, err := loadTags(b, service)
+		if err != nil {
+			return err
+		}
+		maps.DeleteFunc(cur, func(k, _ string) bool { return slices.Contains(keys, k) })
+		if len(cur) == 0 {
+			return b.Delete([]byte(service))
+		}
+		return putJSON(b, []byte(service), tagsRec{Tags: cur})
+	})
+}
+
+// GetServiceTags reads the tags of a service (empty, never nil).
+func (s *BoltStore) GetServiceTags(ctx context.Context, accountID, service string) (map[string]string, error) {
+	var out map[string]string
+	err := s.read(ctx, func(tx *bolt.Tx) error {
+		if _, err := loadService(readAccount(tx, accountID), service); err != nil {
+			return err
+		}
+		var err error
+		out, err = loadTags(readSub(tx, accountID, bucketTags), service)
+		return err
+	})
+	return out, err
+}
