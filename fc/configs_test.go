@@ -158,6 +158,30 @@ func TestServiceTagsAreAddedReadAndRemovedByFullOrPartialARN(t *testing.T) {
 	assert.True(t, fc.IsCode(err, fc.CodeInvalidArgument), "no keys and not all: %v", err)
 }
 
+func TestListServicesByTagsFindsAProjectsServices(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClient(t)
+	for _, name := range []string{"shop-api", "shop-web", "blog"} {
+		_, err := c.CreateService(ctx, fc.ServiceInput{ServiceName: name})
+		require.NoError(t, err)
+	}
+	for name, project := range map[string]string{"shop-api": "shop", "shop-web": "shop", "blog": "blog"} {
+		require.NoError(t, c.TagResource(ctx, fc.TagResourceInput{ResourceARN: "services/" + name, Tags: map[string]string{"fcdeploy:project": project}}))
+	}
+	got, err := c.ListAllServicesByTags(ctx, "", map[string]string{"fcdeploy:project": "shop"})
+	require.NoError(t, err)
+	var names []string
+	for _, s := range got {
+		names = append(names, s.ServiceName)
+	}
+	assert.Equal(t, []string{"shop-api", "shop-web"}, names)
+	page, err := c.ListServicesByTags(ctx, fc.ListOptions{Limit: 1}, map[string]string{"fcdeploy:project": "shop"})
+	require.NoError(t, err)
+	assert.Len(t, page.Services, 1)
+	assert.NotEmpty(t, page.NextToken)
+}
+
 func TestAccountReadsThroughTheClient(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

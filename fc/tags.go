@@ -20,6 +20,10 @@ const (
 	MaxTagValueLength = 256
 )
 
+// ListServicesTagPrefix prefixes the ListServices query parameters that
+// filter by tag: tag_{key}={value}.
+const ListServicesTagPrefix = "tag_"
+
 // TagResourceInput is the body of TagResource.
 type TagResourceInput struct {
 	ResourceARN string            `json:"resourceArn"`
@@ -140,4 +144,32 @@ func (c *Client) GetResourceTags(ctx context.Context, resourceARN string) (*Reso
 		return nil, err
 	}
 	return &out, nil
+}
+
+// ListServicesByTags reads one page of the services that carry every one of
+// tags (same key and value).
+func (c *Client) ListServicesByTags(ctx context.Context, opt ListOptions, tags map[string]string) (*ListServicesOutput, error) {
+	q := listQuery(opt)
+	for k, v := range tags {
+		q.Set(ListServicesTagPrefix+k, v)
+	}
+	var out ListServicesOutput
+	_, err := c.sendJSON(ctx, &call{op: "ListServices", subject: "services", method: http.MethodGet, path: "/services", query: q}, nil, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListAllServicesByTags walks every page of the services whose names start
+// with prefix and that carry every one of tags; fcdeploy finds the services
+// of a project by its fcdeploy:project tag this way.
+func (c *Client) ListAllServicesByTags(ctx context.Context, prefix string, tags map[string]string) ([]Service, error) {
+	return walk(func(token string) ([]Service, string, error) {
+		out, err := c.ListServicesByTags(ctx, ListOptions{Limit: MaxListLimit, Prefix: prefix, NextToken: token}, tags)
+		if err != nil {
+			return nil, "", err
+		}
+		return out.Services, out.NextToken, nil
+	})
 }

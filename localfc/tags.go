@@ -2,6 +2,8 @@ package localfc
 
 import (
 	"context"
+	"net/url"
+	"strings"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 )
@@ -77,4 +79,21 @@ func getResourceTags(ctx context.Context, s *Server, c *call) (response, error) 
 		return response{}, err
 	}
 	return jsonOK(fc.ResourceTags{ResourceARN: arn, Tags: tags}, ""), nil
+}
+
+// tagFilter reads the tag_{key}={value} parameters of ListServices (every
+// SDK uses the tag_ prefix); a service matches when it carries them all.
+func tagFilter(q url.Values) map[string]string {
+	var tags map[string]string
+	for k, vs := range q {
+		key, ok := strings.CutPrefix(k, fc.ListServicesTagPrefix)
+		if !ok || key == "" || len(vs) == 0 {
+			continue
+		}
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		tags[key] = vs[0]
+	}
+	return tags
 }

@@ -172,6 +172,11 @@ test('tagResource, getResourceTags and untagResource (a DELETE with a JSON body)
   await client.tagResource(arn, { 'fcdeploy:project': 'compat', team: 'a' });
   let { data } = await client.getResourceTags({ resourceArn: arn });
   assert.deepEqual(data.tags, { 'fcdeploy:project': 'compat', team: 'a' });
+  // listServices({tags}) filters by tag; the SDK sends them as tag_{key}={value} parameters.
+  const tagged = await client.listServices({ tags: { team: 'a' }, prefix: svc });
+  assert.deepEqual(tagged.data.services.map((x) => x.serviceName), [svc]);
+  const untagged = await client.listServices({ tags: { team: 'b' }, prefix: svc });
+  assert.deepEqual(untagged.data.services, []);
   await client.untagResource(arn, ['team']);
   ({ data } = await client.getResourceTags({ resourceArn: arn }));
   assert.deepEqual(data.tags, { 'fcdeploy:project': 'compat' });

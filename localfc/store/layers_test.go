@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -150,4 +152,32 @@ func TestLayersSurviveCloseAndReopen(t *testing.T) {
 	l2, err := s2.PublishLayerVersion(ctx, acct, "deps", LayerVersionInput{}, blob("b"))
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), l2.Version, "the counter is durable too")
+}
+
+func TestConcurrentPublishesOfOneLayerGetDistinctConsecutiveVersions(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	const n = 16
+	versions := make(chan int32, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, err := s.PublishLayerVersion(ctx, acct, "deps", LayerVersionInput{}, blob(fmt.Sprint(i)))
+			assert.NoError(t, err)
+			versions <- l.Version
+		}()
+	}
+	wg.Wait()
+	close(versions)
+	seen := map[int32]bool{}
+	for v := range versions {
+		assert.False(t, seen[v], "version %d handed out twice", v)
+		seen[v] = true
+	}
+	for v := int32(1); v <= n; v++ {
+		assert.True(t, seen[v], "version %d missing", v)
+	}
 }

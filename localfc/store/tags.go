@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -20,6 +21,9 @@ type TagStore interface {
 	// every tag with all.
 	UntagService(ctx context.Context, account, service string, keys []string, all bool) error
 	GetServiceTags(ctx context.Context, account, service string) (map[string]string, error)
+	// ListServicesByTags pages through the services that carry every one of
+	// tags (same key, same value), in name order, like ListServices.
+	ListServicesByTags(ctx context.Context, account string, opt fc.ListOptions, tags map[string]string) (fc.ListServicesOutput, error)
 }
 
 type tagsRec struct {
@@ -96,4 +100,58 @@ func (s *BoltStore) GetServiceTags(ctx context.Context, accountID, service strin
 		return err
 	})
 	return out, err
+}
+
+// ListServicesByTags pages through the services carrying all of tags. The
+// page holds up to opt.Limit matching services; nextToken names the next
+// matching one, so pages never come back short while more match.
+func (s *BoltStore) ListServicesByTags(ctx context.Context, accountID string, opt fc.ListOptions, tags map[string]string) (fc.ListServicesOutput, error) {
+	out := fc.ListServicesOutput{Services: []fc.Service{}}
+	err := s.read(ctx, func(tx *bolt.Tx) error {
+		out.Services, out.NextToken = out.Services[:0], ""
+		a := readAccount(tx, accountID)
+		tb := readSub(tx, accountID, bucketTags)
+		if a.services == nil || tb == nil {
+			return nil
+		}
+		start := max(opt.Prefix, opt.StartKey)
+		if opt.NextToken != "" {
+			tok, err := decodeToken(opt.NextToken)
+			if err != nil {
+				return err
+			}
+			start = max(start, tok)
+		}
+		limit := pageLimit(opt.Limit)
+		c := a.services.Cursor()
+		for k, v := c.Seek([]byte(start)); k != nil && bytes.HasPrefix(k, []byte(opt.Prefix)); k, v = c.Next() {
+			have, err := loadTags(tb, string(k))
+			if err != nil {
+				return err
+			}
+			if !hasAllTags(have, tags) {
+				continue
+			}
+			if len(out.Services) == limit {
+				out.NextToken = encodeToken(string(k))
+				return nil
+			}
+			var rec serviceRec
+			if err := decode(v, &rec); err != nil {
+				return fmt.Errorf("service %s: %w", k, err)
+			}
+			out.Services = append(out.Services, rec.out())
+		}
+		return nil
+	})
+	return out, err
+}
+
+func hasAllTags(have, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
 }
