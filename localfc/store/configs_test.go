@@ -182,3 +182,29 @@ func TestOnDemandConfigsListByResourceAndGoWithTheirFunction(t *testing.T) {
 	require.NoError(t, s.DeleteVersion(ctx, acct, "shop", "1"))
 	assert.Equal(t, []string{"services/shop.LATEST/functions/f"}, list(fc.ListOptions{}), "alias and version configs go with them")
 }
+
+func TestAllProvisionConfigsWalksEveryAccount(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	published(t, s)
+	_, err := s.PutProvisionConfig(ctx, acct, "shop", "live", "f", 2, "")
+	require.NoError(t, err)
+	_, err = s.CreateService(ctx, "other", fc.ServiceInput{ServiceName: "shop"})
+	require.NoError(t, err)
+	_, err = s.CreateFunction(ctx, "other", "shop", fc.FunctionInput{FunctionName: "g", Runtime: ptr("python3"), Handler: ptr("index.handler")}, blob("g"))
+	require.NoError(t, err)
+	_, err = s.PublishVersion(ctx, "other", "shop", "", "")
+	require.NoError(t, err)
+	_, err = s.CreateAlias(ctx, "other", "shop", fc.AliasInput{AliasName: "prod", VersionID: ptr("1")})
+	require.NoError(t, err)
+	_, err = s.PutProvisionConfig(ctx, "other", "shop", "prod", "g", 7, "")
+	require.NoError(t, err)
+
+	refs, err := s.AllProvisionConfigs(ctx)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []ProvisionRef{
+		{AccountID: acct, ServiceName: "shop", Alias: "live", FunctionName: "f", Target: 2},
+		{AccountID: "other", ServiceName: "shop", Alias: "prod", FunctionName: "g", Target: 7},
+	}, refs)
+}

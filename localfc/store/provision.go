@@ -21,6 +21,18 @@ type ProvisionStore interface {
 	// ListProvisionConfigs pages through configs, of one service (and
 	// alias) when given, in service, alias, function order.
 	ListProvisionConfigs(ctx context.Context, account, service, alias string, opt fc.ListOptions) (fc.ListProvisionConfigsOutput, error)
+	// AllProvisionConfigs lists every provision config of every account,
+	// for whatever keeps the instances warm.
+	AllProvisionConfigs(ctx context.Context) ([]ProvisionRef, error)
+}
+
+// ProvisionRef is one provision config with its place.
+type ProvisionRef struct {
+	AccountID    string
+	ServiceName  string
+	Alias        string
+	FunctionName string
+	Target       int64
 }
 
 type provisionRec struct {
@@ -128,6 +140,33 @@ func (s *BoltStore) ListProvisionConfigs(ctx context.Context, accountID, service
 		})
 		out.NextToken = next
 		return err
+	})
+	return out, err
+}
+
+// AllProvisionConfigs walks the provision configs of every account.
+func (s *BoltStore) AllProvisionConfigs(ctx context.Context) ([]ProvisionRef, error) {
+	var out []ProvisionRef
+	err := s.read(ctx, func(tx *bolt.Tx) error {
+		out = []ProvisionRef{}
+		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			id, ok := strings.CutPrefix(string(name), accountPrefix)
+			if !ok {
+				return nil
+			}
+			return eachPrefix(readSub(tx, id, bucketProvision), nil, func(k, v []byte) error {
+				svc, alias, fn := splitProvisionKey(k)
+				if fn == "" {
+					return fmt.Errorf("account %s: malformed provision config key %q", id, k)
+				}
+				var rec provisionRec
+				if err := decode(v, &rec); err != nil {
+					return fmt.Errorf("provision config %s.%s/%s: %w", svc, alias, fn, err)
+				}
+				out = append(out, ProvisionRef{AccountID: id, ServiceName: svc, Alias: alias, FunctionName: fn, Target: rec.Target})
+				return nil
+			})
+		})
 	})
 	return out, err
 }
