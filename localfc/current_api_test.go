@@ -208,3 +208,19 @@ func TestAccountReadsAnswerWhatTheLocalFunctionComputeHas(t *testing.T) {
 	assert.Equal(t, 501, r.status)
 	assert.Contains(t, string(r.body), "has no OSS")
 }
+
+func TestDeleteOnDemandConfigTakesPythonsEmptyJSONRequest(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	e.mustOK("POST", api+"/services", map[string]any{"serviceName": "s"})
+	e.mustOK("POST", api+"/services/s/functions", functionBody(t, "f"))
+	e.mustOK("PUT", api+"/services/s.LATEST/functions/f/on-demand-config", map[string]any{"maximumInstanceCount": 1})
+	// Python sends Content-Type application/json and Content-Length 0 on a DELETE without body.
+	r := e.do("DELETE", api+"/services/s.LATEST/functions/f/on-demand-config", []byte{}, func(req *http.Request) {
+		req.Header.Set("Content-Type", "application/json")
+	})
+	require.Equal(t, 204, r.status, "%s", r.body)
+	r = e.do("GET", api+"/services/s.LATEST/functions/f/on-demand-config", nil)
+	assert.Equal(t, 404, r.status)
+	assert.Equal(t, fc.CodeOnDemandConfigNotFound, r.errorCode(t))
+}
