@@ -279,6 +279,14 @@ func (c *Client) ListAllLayerVersions(ctx context.Context, layer string) ([]Laye
 	}
 }
 
+// PutLayerACL makes every version of a layer public (readable by other
+// accounts by ARN) or private.
+func (c *Client) PutLayerACL(ctx context.Context, layer string, public bool) error {
+	q := url.Values{"public": {strconv.FormatBool(public)}}
+	_, err := c.sendJSON(ctx, &call{op: "PutLayerACL", subject: "layer " + layer, method: http.MethodPut, path: layerPath(layer) + "/acl", query: q}, nil, nil)
+	return err
+}
+
 // DownloadLayerCode fetches a layer version's zip from Code.Location and
 // checks it against CodeChecksum.
 func (c *Client) DownloadLayerCode(ctx context.Context, l *Layer) ([]byte, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/localfctest"
 )
 
 func TestLayerVersionsArePublishedNumberedFromOneAndDownloadExactly(t *testing.T) {
@@ -85,7 +86,7 @@ func TestLayerListsPageThroughLayersAndVersions(t *testing.T) {
 
 	public, err := c.ListLayers(ctx, fc.ListLayersOptions{Public: true})
 	require.NoError(t, err)
-	assert.Empty(t, public.Layers, "every local layer is private")
+	assert.Empty(t, public.Layers, "layers are private until PutLayerACL")
 
 	first, err := c.ListLayerVersions(ctx, "b-layer", fc.ListLayerVersionsOptions{Limit: 2})
 	require.NoError(t, err)
@@ -158,4 +159,41 @@ func TestParseLayerVersionARNRoundTripsAndNamesWhatIsWrong(t *testing.T) {
 		_, err := fc.ParseLayerVersionARN(arn)
 		assert.ErrorContains(t, err, want, arn)
 	}
+}
+
+func TestAPublicLayerIsReadableByAnotherAccountByARNAndAPrivateOneIsNot(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	inst := localfctest.Start(t)
+	owner, err := fc.NewClient(inst.Config())
+	require.NoError(t, err)
+	cfg := inst.Config()
+	cfg.AccountID = "2222222222"
+	other, err := fc.NewClient(cfg)
+	require.NoError(t, err)
+	z := zipOf(t, "python/shared.py", "")
+
+	l, err := owner.PublishLayerVersion(ctx, "shared", fc.PublishLayerVersionInput{Code: code(z)})
+	require.NoError(t, err)
+	_, err = other.GetLayerVersionByArn(ctx, l.ARN)
+	assert.True(t, fc.IsCode(err, fc.CodeAccessDenied), "private: %v", err)
+	_, err = other.GetLayerVersionByArn(ctx, "acs:fc:local:1234567890:layers/absent/versions/1")
+	assert.True(t, fc.IsCode(err, fc.CodeAccessDenied), "a missing layer of another account looks the same: %v", err)
+
+	require.NoError(t, owner.PutLayerACL(ctx, "shared", true))
+	got, err := other.GetLayerVersionByArn(ctx, l.ARN)
+	require.NoError(t, err)
+	assert.Equal(t, int32(fc.LayerACLPublic), got.ACL)
+	data, err := other.DownloadLayerCode(ctx, got)
+	require.NoError(t, err)
+	assert.Equal(t, z, data)
+	listed, err := owner.ListLayers(ctx, fc.ListLayersOptions{Public: true})
+	require.NoError(t, err)
+	require.Len(t, listed.Layers, 1)
+	mine, err := other.ListAllLayers(ctx, "")
+	require.NoError(t, err)
+	assert.Empty(t, mine, "accounts are namespaces: the other account lists none of its own")
+
+	err = owner.PutLayerACL(ctx, "absent", true)
+	assert.True(t, fc.IsCode(err, fc.CodeLayerNotFound), "got %v", err)
 }

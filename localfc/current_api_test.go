@@ -21,6 +21,7 @@ func TestTheRouteTableServesTheLayerConfigTagAndAccountOperations(t *testing.T) 
 		{"GET", api + "/layers/deps/versions", "ListLayerVersions"},
 		{"GET", api + "/layers/deps/versions/2", "GetLayerVersion"},
 		{"DELETE", api + "/layers/deps/versions/2", "DeleteLayerVersion"},
+		{"PUT", api + "/layers/deps/acl", "PutLayerACL"},
 		{"GET", api + "/layerarn/acs:fc:local:1:layers/deps/versions/2", "GetLayerVersionByArn"},
 		{"GET", api + "/layerarn/garbage", "GetLayerVersionByArn"},
 		{"GET", api + "/code/layer/tok", "DownloadLayerCode"},
@@ -148,6 +149,7 @@ func TestTheNewResourcesRefuseBadInputWithAClear400(t *testing.T) {
 		{"an untag naming nothing", "DELETE", "/tag", map[string]any{"resourceArn": "services/s"}, "set all to true"},
 		{"a layer version that is no number", "GET", "/layers/deps/versions/x", nil, "whole number from 1"},
 		{"a layer list starting at version 0", "GET", "/layers/deps/versions?startVersion=0", nil, "startVersion"},
+		{"a layer ACL that is neither true nor false", "PUT", "/layers/deps/acl?public=yes", nil, "public=true or public=false"},
 		{"a layer name with a dot", "POST", "/layers/a.b/versions", map[string]any{"code": map[string]any{"zipFile": encodeZip(t, "x")}}, "layer name"},
 	} {
 		r := e.do(tt.method, api+tt.path, tt.body)

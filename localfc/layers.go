@@ -131,18 +131,19 @@ func getLayerVersionByArn(ctx context.Context, s *Server, c *call) (response, er
 	if err != nil {
 		return response{}, invalid("%v", err)
 	}
-	switch ref.Owner {
-	case c.account:
-	case fc.LayerOwnerOfficial:
+	if ref.Owner == fc.LayerOwnerOfficial {
 		return response{}, fc.NewError(fc.CodeLayerNotFound, "layer %s: the local Function Compute has no official layers; publish the layer to account %s and use its ARN", arn, c.account)
-	default:
-		return response{}, fc.NewError(fc.CodeAccessDenied, "layer %s belongs to account %s; account %s cannot read its private layers", arn, ref.Owner, c.account)
 	}
-	l, err := s.store.GetLayerVersion(ctx, c.account, ref.LayerName, ref.Version)
+	l, err := s.store.GetLayerVersion(ctx, ref.Owner, ref.LayerName, ref.Version)
+	if ref.Owner != c.account && (err != nil && fc.IsNotFound(err) || err == nil && l.ACL != fc.LayerACLPublic) {
+		// Another account's layer is readable only when public; whether a
+		// private one exists is none of the caller's business.
+		return response{}, fc.NewError(fc.CodeAccessDenied, "layer %s of account %s is not public; account %s cannot read it", arn, ref.Owner, c.account)
+	}
 	if err != nil {
 		return response{}, err
 	}
-	return jsonOK(s.showLayer(c, c.account, l), l.ETag), nil
+	return jsonOK(s.showLayer(c, ref.Owner, l), l.ETag), nil
 }
 
 func listLayers(ctx context.Context, s *Server, c *call) (response, error) {
@@ -151,13 +152,17 @@ func listLayers(ctx context.Context, s *Server, c *call) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	out := fc.ListLayersOutput{Layers: []fc.Layer{}}
-	// Every layer published here is private (PutLayerACL is not served) and
-	// there are no official layers, so those filters list nothing.
-	if q.Get("public") == "true" || q.Get("official") == "true" {
-		return jsonOK(out, ""), nil
+	var out fc.ListLayersOutput
+	switch {
+	case q.Get("official") == "true":
+		// The local Function Compute has no official layers.
+		out = fc.ListLayersOutput{Layers: []fc.Layer{}}
+	case q.Get("public") == "true":
+		// The account's own public layers: other accounts' are found by ARN.
+		out, err = s.store.ListPublicLayers(ctx, c.account, opt)
+	default:
+		out, err = s.store.ListLayers(ctx, c.account, opt)
 	}
-	out, err = s.store.ListLayers(ctx, c.account, opt)
 	if err != nil {
 		return response{}, err
 	}
@@ -206,6 +211,26 @@ func deleteLayerVersion(ctx context.Context, s *Server, c *call) (response, erro
 		return response{}, err
 	}
 	return noContent(), nil
+}
+
+// putLayerACL makes a layer public or private: ?public=true|false.
+func putLayerACL(ctx context.Context, s *Server, c *call) (response, error) {
+	name, err := layerName(c)
+	if err != nil {
+		return response{}, err
+	}
+	var public bool
+	switch v := c.r.URL.Query().Get("public"); v {
+	case "true":
+		public = true
+	case "false":
+	default:
+		return response{}, invalid("PutLayerACL layer %s: public=%q is invalid: use public=true or public=false", name, v)
+	}
+	if err := s.store.PutLayerACL(ctx, c.account, name, public); err != nil {
+		return response{}, err
+	}
+	return jsonOK(struct{}{}, ""), nil
 }
 
 // layerRef is what a layer download token refers to.

@@ -89,6 +89,7 @@ var routes = []route{
 	newRoute("ListLayerVersions", http.MethodGet, "layers/{layer}/versions", listLayerVersions),
 	newRoute("GetLayerVersion", http.MethodGet, "layers/{layer}/versions/{layerVersion}", getLayerVersion),
 	newRoute("DeleteLayerVersion", http.MethodDelete, "layers/{layer}/versions/{layerVersion}", deleteLayerVersion),
+	newRoute("PutLayerACL", http.MethodPut, "layers/{layer}/acl", putLayerACL),
 	// The ARN arrives escaped as one segment; decoded, its '/' split it.
 	newRoute("GetLayerVersionByArn", http.MethodGet, "layerarn/{arn}", getLayerVersionByArn),
 	newRoute("GetLayerVersionByArn", http.MethodGet, "layerarn/{arn}/{layer}/versions/{layerVersion}", getLayerVersionByArn),

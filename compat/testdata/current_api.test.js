@@ -93,8 +93,18 @@ test('listLayers lists each layer once, as its newest version', async () => {
   const { data } = await client.listLayers({ prefix: layer, limit: 10 });
   assert.equal(data.layers.length, 1);
   assert.equal(data.layers[0].version, 2);
-  const pub = await client.listLayers({ public: true });
-  assert.deepEqual(pub.data.layers, [], 'the local layers are private');
+  const pub = await client.listLayers({ public: true, prefix: layer });
+  assert.deepEqual(pub.data.layers, [], 'layers are private until putLayerACL');
+});
+
+test('putLayerACL makes a layer public and private again', async () => {
+  await client.putLayerACL(layer, { public: true });
+  let pub = await client.listLayers({ public: true, prefix: layer });
+  assert.deepEqual(pub.data.layers.map((l) => [l.layerName, l.acl]), [[layer, 1]]);
+  await client.putLayerACL(layer, { public: false });
+  pub = await client.listLayers({ public: true, prefix: layer });
+  assert.deepEqual(pub.data.layers, []);
+  await rejectsWith(client.putLayerACL(`missing-${run}`, { public: true }), 'LayerNotFound', 404);
 });
 
 test('listLayerVersions pages by version number', async () => {

@@ -12,6 +12,7 @@ import (
 const (
 	bucketLayers    = "layers"    // layer sep 8-byte version -> layerRec
 	bucketLayerSeq  = "layer-seq" // layer -> uint64 last version ever published
+	bucketLayerACL  = "layer-acl" // layer -> present when the layer is public
 	bucketProvision = "provision" // service sep alias sep function -> provisionRec
 	bucketOnDemand  = "on-demand" // resource string -> onDemandRec
 	bucketTags      = "tags"      // service -> tagsRec

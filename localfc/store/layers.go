@@ -27,6 +27,11 @@ type LayerStore interface {
 	// ListLayerVersions pages through a layer's versions from startVersion up.
 	ListLayerVersions(ctx context.Context, account, layer string, startVersion int32, limit int) (fc.ListLayerVersionsOutput, error)
 	DeleteLayerVersion(ctx context.Context, account, layer string, version int32) error
+	// PutLayerACL makes every version of a layer, present and future,
+	// public (readable by other accounts) or private.
+	PutLayerACL(ctx context.Context, account, layer string, public bool) error
+	// ListPublicLayers is ListLayers restricted to public layers.
+	ListPublicLayers(ctx context.Context, account string, opt fc.ListOptions) (fc.ListLayersOutput, error)
 }
 
 // LayerVersionInput is what a new layer version says besides its code.
@@ -49,6 +54,14 @@ func (r layerRec) out() fc.Layer {
 		l.CompatibleRuntime = []string{}
 	}
 	return l
+}
+
+// layerACL is the ACL of a layer: public when its name is in the acl bucket.
+func layerACL(tx *bolt.Tx, accountID, layer string) int32 {
+	if get(readSub(tx, accountID, bucketLayerACL), []byte(layer)) != nil {
+		return fc.LayerACLPublic
+	}
+	return fc.LayerACLPrivate
 }
 
 func layerKey(layer string, version int32) []byte {
@@ -108,7 +121,7 @@ func (s *BoltStore) PublishLayerVersion(ctx context.Context, accountID, layer st
 			CodeSize:          int64(len(code.Zip)),
 			CodeChecksum:      code.Checksum,
 			CreateTime:        now,
-			ACL:               fc.LayerACLPrivate,
+			ACL:               layerACL(tx, accountID, layer),
 			CompatibleRuntime: slices.Clone(in.CompatibleRuntime),
 		}}
 		if err := addBlobRef(tx, code); err != nil {
@@ -134,6 +147,7 @@ func (s *BoltStore) GetLayerVersion(ctx context.Context, accountID, layer string
 			return err
 		}
 		out = rec.out()
+		out.ACL = layerACL(tx, accountID, layer)
 		return nil
 	})
 	return out, err
@@ -165,6 +179,15 @@ func splitLayerKey(k []byte) (string, int32, bool) {
 // ListLayers pages through layers in name order, each as its newest
 // version, honouring prefix, startKey and nextToken like the other lists.
 func (s *BoltStore) ListLayers(ctx context.Context, accountID string, opt fc.ListOptions) (fc.ListLayersOutput, error) {
+	return s.listLayers(ctx, accountID, opt, false)
+}
+
+// ListPublicLayers pages through the account's public layers.
+func (s *BoltStore) ListPublicLayers(ctx context.Context, accountID string, opt fc.ListOptions) (fc.ListLayersOutput, error) {
+	return s.listLayers(ctx, accountID, opt, true)
+}
+
+func (s *BoltStore) listLayers(ctx context.Context, accountID string, opt fc.ListOptions, publicOnly bool) (fc.ListLayersOutput, error) {
 	out := fc.ListLayersOutput{Layers: []fc.Layer{}}
 	err := s.read(ctx, func(tx *bolt.Tx) error {
 		out.Layers, out.NextToken = out.Layers[:0], ""
@@ -191,7 +214,9 @@ func (s *BoltStore) ListLayers(ctx context.Context, accountID string, opt fc.Lis
 			if !strings.HasPrefix(name, opt.Prefix) {
 				return nil
 			}
-			if len(out.Layers) == limit {
+			acl := layerACL(tx, accountID, name)
+			listed := !publicOnly || acl == fc.LayerACLPublic
+			if listed && len(out.Layers) == limit {
 				out.NextToken = encodeToken(name)
 				return nil
 			}
@@ -200,11 +225,16 @@ func (s *BoltStore) ListLayers(ctx context.Context, accountID string, opt fc.Lis
 			for k, v = c.Next(); k != nil && bytes.HasPrefix(k, childPrefix(name)); k, v = c.Next() {
 				newest = v
 			}
+			if !listed {
+				continue
+			}
 			var rec layerRec
 			if err := decode(newest, &rec); err != nil {
 				return fmt.Errorf("layer %s: %w", name, err)
 			}
-			out.Layers = append(out.Layers, rec.out())
+			l := rec.out()
+			l.ACL = acl
+			out.Layers = append(out.Layers, l)
 		}
 		return nil
 	})
@@ -233,7 +263,9 @@ func (s *BoltStore) ListLayerVersions(ctx context.Context, accountID, layer stri
 				out.NextVersion = rec.Layer.Version
 				return nil
 			}
-			out.Layers = append(out.Layers, rec.out())
+			l := rec.out()
+			l.ACL = layerACL(tx, accountID, layer)
+			out.Layers = append(out.Layers, l)
 		}
 		return nil
 	})
@@ -253,5 +285,22 @@ func (s *BoltStore) DeleteLayerVersion(ctx context.Context, accountID, layer str
 			return err
 		}
 		return releaseBlob(tx, rec.Layer.CodeChecksum)
+	})
+}
+
+// PutLayerACL makes a layer public or private.
+func (s *BoltStore) PutLayerACL(ctx context.Context, accountID, layer string, public bool) error {
+	return s.write(ctx, func(tx *bolt.Tx) error {
+		if !hasPrefix(readSub(tx, accountID, bucketLayers), childPrefix(layer)) {
+			return layerNotFound(layer)
+		}
+		b, err := writeSub(tx, accountID, bucketLayerACL)
+		if err != nil {
+			return err
+		}
+		if public {
+			return b.Put([]byte(layer), []byte{1})
+		}
+		return b.Delete([]byte(layer))
 	})
 }

@@ -181,3 +181,35 @@ func TestConcurrentPublishesOfOneLayerGetDistinctConsecutiveVersions(t *testing.
 		assert.True(t, seen[v], "version %d missing", v)
 	}
 }
+
+func TestALayerACLCoversEveryVersionPresentAndFuture(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	mustLayer(t, s, "deps", "1")
+	mustLayer(t, s, "private", "p")
+	requireCode(t, s.PutLayerACL(ctx, acct, "nope", true), fc.CodeLayerNotFound)
+
+	require.NoError(t, s.PutLayerACL(ctx, acct, "deps", true))
+	l2 := mustLayer(t, s, "deps", "2")
+	assert.Equal(t, int32(fc.LayerACLPublic), l2.ACL, "a new version of a public layer is public")
+	l1, err := s.GetLayerVersion(ctx, acct, "deps", 1)
+	require.NoError(t, err)
+	assert.Equal(t, int32(fc.LayerACLPublic), l1.ACL)
+
+	public, err := s.ListPublicLayers(ctx, acct, fc.ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, public.Layers, 1)
+	assert.Equal(t, "deps", public.Layers[0].LayerName)
+	all, err := s.ListLayers(ctx, acct, fc.ListOptions{})
+	require.NoError(t, err)
+	assert.Len(t, all.Layers, 2)
+
+	require.NoError(t, s.PutLayerACL(ctx, acct, "deps", false))
+	l1, err = s.GetLayerVersion(ctx, acct, "deps", 1)
+	require.NoError(t, err)
+	assert.Equal(t, int32(fc.LayerACLPrivate), l1.ACL)
+	public, err = s.ListPublicLayers(ctx, acct, fc.ListOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, public.Layers)
+}
