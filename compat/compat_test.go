@@ -48,6 +48,15 @@ func TestNodeSDKDomainsAndAsync(t *testing.T) {
 	runNode(t, srv, "node", "--test", "--test-reporter=spec", "domains_async.test.js")
 }
 
+// TestNodeSDKCurrentAPI runs current_api.test.js: the official Node SDK drives layers,
+// provision and on-demand configs, tags and the account reads.
+func TestNodeSDKCurrentAPI(t *testing.T) {
+	t.Parallel()
+	requireNode(t)
+	srv := startServer(t)
+	runNode(t, srv, "node", "--test", "--test-reporter=spec", "current_api.test.js")
+}
+
 // TestFuncraftDeploysTwice runs funcraft.sh: `fun deploy -y` twice, then checks the result.
 func TestFuncraftDeploysTwice(t *testing.T) {
 	t.Parallel()

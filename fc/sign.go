@@ -100,6 +100,12 @@ func canonicalResource(path string, query url.Values) string {
 	if !strings.HasPrefix(path, proxyPrefix) {
 		return path
 	}
+	return path + "\n" + canonicalQuery(query)
+}
+
+// canonicalQuery is the sorted "k=v" lines of a signed query, joined by
+// newlines; a key with no value is written bare.
+func canonicalQuery(query url.Values) string {
 	var lines []string
 	for k, vs := range query {
 		if len(vs) == 0 {
@@ -115,7 +121,7 @@ func canonicalResource(path string, query url.Values) string {
 		}
 	}
 	sort.Strings(lines)
-	return path + "\n" + strings.Join(lines, "\n")
+	return strings.Join(lines, "\n")
 }
 
 // Signature is base64(HMAC-SHA256(secret, stringToSign)).

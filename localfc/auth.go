@@ -18,8 +18,19 @@ const maxSkew = fc.MaxRequestSkewMinutes * time.Minute
 // values verbatim (Content-MD5 is signed, never checked against the body),
 // the decoded path, and the Date or x-fc-expires against the clock. It
 // returns the access key id that signed the request.
+//
+// Node's fc2 signs the path as it sent it, escapes included (it matters for
+// GetLayerVersionByArn, whose ARN is one escaped segment), so a request
+// whose decoded path does not verify is tried with its escaped path too.
 func (s *Server) authenticate(r *http.Request) (string, error) {
-	return verifySignature(s.creds, s.now(), r.Method, r.URL.Path, r.Header, r.URL.Query())
+	query := r.URL.Query()
+	id, err := verifySignature(s.creds, s.now(), r.Method, r.URL.Path, r.Header, query)
+	if raw := r.URL.EscapedPath(); fc.IsCode(err, fc.CodeSignatureNotMatch) && raw != r.URL.Path {
+		if rid, rerr := verifySignature(s.creds, s.now(), r.Method, raw, r.Header, query); rerr == nil {
+			return rid, nil
+		}
+	}
+	return id, err
 }
 
 // verifySignature is authenticate without the request, so it can be fuzzed.
@@ -29,20 +40,23 @@ func (s *Server) authenticate(r *http.Request) (string, error) {
 func verifySignature(creds map[string]string, now time.Time, method, path string, header http.Header, query url.Values) (string, error) {
 	auth := header.Get(fc.HeaderAuthorization)
 	var id, sig string
+	signedURL := false
 	switch {
 	case auth != "":
 		var ok bool
 		if id, sig, ok = fc.ParseAuthorization(auth); !ok {
 			return "", fc.NewError(fc.CodeAccessDenied, "the Authorization header is not of the form FC <AccessKeyId>:<signature>")
 		}
-	case query.Has(signedURLSignature):
-		id, sig = query.Get(signedURLKeyID), query.Get(signedURLSignature)
-		if id == "" || query.Get("x-fc-expires") == "" {
-			return "", fc.NewError(fc.CodeAccessDenied, "a signed URL needs x-fc-access-key-id and x-fc-expires beside x-fc-signature")
+	case query.Has(fc.QuerySignature):
+		id, sig = query.Get(fc.QueryAccessKeyID), query.Get(fc.QuerySignature)
+		if id == "" || query.Get(fc.QueryExpires) == "" {
+			return "", fc.NewError(fc.CodeAccessDenied, "a signed URL needs %s and %s beside %s; sign it again", fc.QueryAccessKeyID, fc.QueryExpires, fc.QuerySignature)
 		}
-		// The signature covers every query but itself.
+		// The signature covers every query but itself, whatever the path
+		// (a custom domain's too).
 		query = maps.Clone(query)
-		delete(query, signedURLSignature)
+		delete(query, fc.QuerySignature)
+		signedURL = true
 	default:
 		return "", fc.NewError(fc.CodeAccessDenied, "the request has no Authorization header; sign it with an access key (FC <AccessKeyId>:<signature>)")
 	}
@@ -50,7 +64,11 @@ func verifySignature(creds map[string]string, now time.Time, method, path string
 	if !known {
 		return "", fc.NewError(fc.CodeInvalidAccessKeyID, "access key id %q is not known to this server", truncate(id, 80))
 	}
-	want := fc.Signature(secret, fc.StringToSign(method, path, header, query))
+	toSign := fc.StringToSign(method, path, header, query)
+	if signedURL {
+		toSign = fc.SignedURLStringToSign(method, path, header, query)
+	}
+	want := fc.Signature(secret, toSign)
 	if !hmac.Equal([]byte(sig), []byte(want)) {
 		return "", fc.NewError(fc.CodeSignatureNotMatch, "the request signature does not match; check the access key secret and that the client signs the path %q", path)
 	}
@@ -75,12 +93,6 @@ func verifySignature(creds map[string]string, now time.Time, method, path string
 	}
 	return id, nil
 }
-
-// The query parameters of a signed URL (current reference, section 10.2).
-const (
-	signedURLSignature = "x-fc-signature"
-	signedURLKeyID     = "x-fc-access-key-id"
-)
 
 func first(vs []string) string {
 	if len(vs) == 0 {

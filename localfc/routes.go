@@ -92,6 +92,37 @@ var routes = []route{
 	newRoute("GetFunctionAsyncInvokeConfig", http.MethodGet, "services/{service}/functions/{function}/async-invoke-config", getAsyncConfig).withQualifier(),
 	newRoute("DeleteFunctionAsyncInvokeConfig", http.MethodDelete, "services/{service}/functions/{function}/async-invoke-config", deleteAsyncConfig).withQualifier(),
 	newRoute("ListFunctionAsyncInvokeConfigs", http.MethodGet, "services/{service}/functions/{function}/async-invoke-configs", listAsyncConfigs),
+
+	// Layers, provision and on-demand configs, tags and account reads
+	// (layers.go, provision.go, tags.go, account.go). Layer names and
+	// versions are read by the handlers from the path.
+	newRoute("PublishLayerVersion", http.MethodPost, "layers/{layer}/versions", publishLayerVersion),
+	newRoute("ListLayers", http.MethodGet, "layers", listLayers),
+	newRoute("ListLayerVersions", http.MethodGet, "layers/{layer}/versions", listLayerVersions),
+	newRoute("GetLayerVersion", http.MethodGet, "layers/{layer}/versions/{layerVersion}", getLayerVersion),
+	newRoute("DeleteLayerVersion", http.MethodDelete, "layers/{layer}/versions/{layerVersion}", deleteLayerVersion),
+	newRoute("PutLayerACL", http.MethodPut, "layers/{layer}/acl", putLayerACL),
+	// The ARN arrives escaped as one segment; decoded, its '/' split it.
+	newRoute("GetLayerVersionByArn", http.MethodGet, "layerarn/{arn}", getLayerVersionByArn),
+	newRoute("GetLayerVersionByArn", http.MethodGet, "layerarn/{arn}/{layer}/versions/{layerVersion}", getLayerVersionByArn),
+	newRoute("DownloadLayerCode", http.MethodGet, layerCodePath+"{token}", downloadLayerCode).public(),
+
+	newRoute("PutProvisionConfig", http.MethodPut, "services/{service}/functions/{function}/provision-config", putProvisionConfig).withQualifier(),
+	newRoute("GetProvisionConfig", http.MethodGet, "services/{service}/functions/{function}/provision-config", getProvisionConfig).withQualifier(),
+	newRoute("ListProvisionConfigs", http.MethodGet, "provision-configs", listProvisionConfigs),
+	newRoute("PutOnDemandConfig", http.MethodPut, "services/{service}/functions/{function}/on-demand-config", putOnDemandConfig).withQualifier(),
+	newRoute("GetOnDemandConfig", http.MethodGet, "services/{service}/functions/{function}/on-demand-config", getOnDemandConfig).withQualifier(),
+	newRoute("DeleteOnDemandConfig", http.MethodDelete, "services/{service}/functions/{function}/on-demand-config", deleteOnDemandConfig).withQualifier(),
+	newRoute("ListOnDemandConfigs", http.MethodGet, "on-demand-configs", listOnDemandConfigs),
+
+	newRoute("TagResource", http.MethodPost, "tag", tagResource),
+	newRoute("GetResourceTags", http.MethodGet, "tag", getResourceTags),
+	newRoute("UntagResource", http.MethodDelete, "tag", untagResource),
+
+	newRoute("GetAccountSettings", http.MethodGet, "account-settings", getAccountSettings),
+	newRoute("ListReservedCapacities", http.MethodGet, "reservedCapacities", listReservedCapacities),
+	newRoute("GetAccountConfigs", http.MethodGet, "accountConfigs", getAccountConfigs),
+	newRoute("GetTempBucketToken", http.MethodGet, "tempBucketToken", getTempBucketToken),
 }
 
 // proxyPath is where HTTP triggers are served (proxy.go).

@@ -280,5 +280,4 @@ func TestTheRouteTableCoversEveryOperationOfTheSpec(t *testing.T) {
 	} {
 		assert.True(t, ops[op], op)
 	}
-	assert.Len(t, ops, len(routes), "each route is one operation")
 }

@@ -11,7 +11,12 @@ func listServices(ctx context.Context, s *Server, c *call) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	out, err := s.store.ListServices(ctx, c.account, opt)
+	var out fc.ListServicesOutput
+	if tags := tagFilter(c.r.URL.Query()); len(tags) > 0 {
+		out, err = s.store.ListServicesByTags(ctx, c.account, opt, tags)
+	} else {
+		out, err = s.store.ListServices(ctx, c.account, opt)
+	}
 	if err != nil {
 		return response{}, err
 	}

@@ -172,7 +172,10 @@ func (s *BoltStore) DeleteAlias(ctx context.Context, accountID, service, alias, 
 		if err := matchETag("alias "+alias+" of service "+service, ifMatch, rec.ETag); err != nil {
 			return err
 		}
-		return a.aliases.Delete(key(service, alias))
+		if err := a.aliases.Delete(key(service, alias)); err != nil {
+			return err
+		}
+		return dropDependents(tx, accountID, service, alias, "")
 	})
 }
 

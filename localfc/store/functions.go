@@ -273,6 +273,9 @@ func (s *BoltStore) DeleteFunction(ctx context.Context, accountID, service, func
 		if err := deleteAsyncConfigsOf(tx, accountID, service, function); err != nil {
 			return err
 		}
+		if err := dropDependents(tx, accountID, service, fc.QualifierLatest, function); err != nil {
+			return err
+		}
 		return releaseBlob(tx, rec.Function.CodeChecksum)
 	})
 }

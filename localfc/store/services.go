@@ -155,6 +155,9 @@ func (s *BoltStore) DeleteService(ctx context.Context, accountID, service, ifMat
 		if err := a.services.Delete([]byte(service)); err != nil {
 			return err
 		}
+		if err := dropDependents(tx, accountID, service, "", ""); err != nil {
+			return err
+		}
 		// A recreated service is a new service (new serviceId): its
 		// version ids start again from 1.
 		return a.versionSeq.Delete([]byte(service))

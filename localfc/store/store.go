@@ -107,6 +107,11 @@ type Store interface {
 	DeleteAlias(ctx context.Context, account, service, alias, ifMatch string) error
 	ListAliases(ctx context.Context, account, service string, opt fc.ListOptions) (fc.ListAliasesOutput, error)
 
+	LayerStore
+	ProvisionStore
+	OnDemandStore
+	TagStore
+
 	// ResolveFunction is for invocation: the function as of qualifier
 	// ("", LATEST, a version id or an alias), with its code.
 	ResolveFunction(ctx context.Context, account, service, qualifier, function string) (ResolvedFunction, CodeBlob, error)

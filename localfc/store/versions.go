@@ -335,6 +335,6 @@ func (s *BoltStore) DeleteVersion(ctx context.Context, accountID, service, versi
 				return err
 			}
 		}
-		return nil
+		return dropDependents(tx, accountID, service, versionID, "")
 	})
 }
