@@ -80,7 +80,12 @@ func customCommand(req *Request, dir string, pathDirs []string) (string, []strin
 		}
 	}
 	p := filepath.Join(dir, "bootstrap")
-	return p, req.Args, checkExecutable(p, "bootstrap")
+	err := checkExecutable(p, "bootstrap")
+	var sf *startFailure
+	if req.Runtime == "go1" && errors.As(err, &sf) && sf.typ == "CAFileNotFound" {
+		sf.msg = fmt.Sprintf("go1 handler %q names no executable in the code, and there is no bootstrap either; the handler of a go1 function is the path of its binary in the zip (main, bin/main)", req.Handler)
+	}
+	return p, req.Args, err
 }
 
 func checkExecutable(path, what string) error {
@@ -238,14 +243,16 @@ func responseHeader(h http.Header) map[string][]string {
 }
 
 // failed says whether a custom runtime reported a failure (section 9.4):
-// x-fc-status decides when present (404 fails); without it, an HTTP 404 or
-// a 5xx fails, since a user answering 500 means an error even where the
-// platform would not see one.
-func failed(x exchangeResult) bool {
+// x-fc-status decides when present (404 fails). Without it, an event
+// invocation (/invoke, /initialize) answered with HTTP 404 or a 5xx fails,
+// since a user answering 500 means an error even where the platform would
+// not see one; an HTTP-trigger response is the function's to choose, so
+// its status passes through.
+func failed(x exchangeResult, httpTrigger bool) bool {
 	if s := x.httpHeader.Get("x-fc-status"); s != "" {
 		return strings.TrimSpace(s) == "404"
 	}
-	return x.status == http.StatusNotFound || x.status >= 500
+	return !httpTrigger && (x.status == http.StatusNotFound || x.status >= 500)
 }
 
 // waitReady waits until the instance's port accepts connections (and its
@@ -323,7 +330,7 @@ func (p *Pool) runCustom(ctx context.Context, req *Request, in *instance) (*Resu
 	switch {
 	case x.outcome != answered:
 		res = p.customFailure(req, x, req.Timeout, "handler")
-	case failed(x):
+	case failed(x, req.HTTP != nil):
 		// The server answered, so it stays warm; section 9.4 makes the
 		// failure an UnhandledInvocationError carrying the body as is.
 		res = &Result{Body: x.body, ErrorType: fc.UnhandledInvocationError}
@@ -368,7 +375,7 @@ func (p *Pool) readyCustom(ctx context.Context, req *Request, in *instance) ([]b
 		}
 		p.logOutput(req, x.logs)
 		logs = append(logs, x.logs...)
-		if x.outcome != answered || x.status < 200 || x.status > 299 || failed(x) {
+		if x.outcome != answered || x.status < 200 || x.status > 299 || failed(x, false) {
 			res := p.customFailure(req, x, req.InitializationTimeout, "initializer")
 			res.Log = logTail(req, logs)
 			return logs, res, nil

@@ -191,6 +191,18 @@ func TestHTTPTriggerRequestsPassRawToTheCustomRuntime(t *testing.T) {
 	assert.Equal(t, "/2016-08-15/proxy/svc/fn/", got.Fc["x-fc-base-path"])
 }
 
+func TestAnHTTPTriggerResponseKeepsItsStatusWithoutXFcStatus(t *testing.T) {
+	t.Parallel()
+	p := newPool(t, Config{})
+	req := customFn(t, "custom")
+	req.HTTP = &HTTPRequest{Method: "GET", Path: "/missing"}
+	res := invoke(t, p, req)
+	require.Empty(t, res.ErrorType, "body %s", res.Body)
+	require.NotNil(t, res.HTTP)
+	assert.Equal(t, 404, res.HTTP.Status)
+	assert.Equal(t, "no such page", string(res.HTTP.Body))
+}
+
 func TestCustomRuntimeInitializerRunsOncePerInstance(t *testing.T) {
 	t.Parallel()
 	p := newPool(t, Config{})
@@ -292,6 +304,7 @@ func TestCustomRuntimesThatCannotStartSayWhy(t *testing.T) {
 		message string
 	}{
 		{"no bootstrap", fn(t, "custom", "index.handler", file{name: "server.py", body: "x"}), "CAFileNotFound", "bootstrap"},
+		{"a go1 handler naming no binary", fn(t, "go1", "bin/main", file{name: "main", body: "x"}), "CAFileNotFound", `go1 handler "bin/main" names no executable`},
 		{"a bootstrap that is not executable", fn(t, "custom", "index.handler", file{name: "bootstrap", body: "#!/bin/sh\n", mode: 0o644}), "CAFilePermission", "is not executable"},
 		{"a bootstrap that exits", fn(t, "custom", "index.handler", file{name: "bootstrap", body: "#!/bin/sh\necho bye\nexit 3\n", mode: 0o755}), "CAExited", "exit status 3"},
 		{"a server on the wrong port", fn(t, "custom", "index.handler", file{name: "bootstrap", body: "#!/bin/sh\nexec sleep 30\n", mode: 0o755}), "FunctionNotStarted", "must listen on the port in FC_SERVER_PORT"},

@@ -98,10 +98,10 @@
 // query, headers, Host, body), with the caller's x-fc-* headers replaced by
 // the platform's (x-fc-control-path /http-invoke, x-fc-base-path), and the
 // response comes back as is, without x-fc-* and the headers the server
-// writes itself (Content-Length, Date, Server, hop-by-hop ones). An answer
-// with x-fc-status: 404 (or, without x-fc-status, HTTP 404 or 5xx) is an
-// UnhandledInvocationError whose body is the function's; the server
-// answered, so the instance stays warm. Timeouts kill the process group
+// writes itself (Content-Length, Date, Server, hop-by-hop ones), whatever
+// its status. An answer with x-fc-status: 404 (or, for /invoke without
+// x-fc-status, HTTP 404 or 5xx) is an UnhandledInvocationError whose body
+// is the function's; the server answered, so the instance stays warm. Timeouts kill the process group
 // as for the workers; memory is the RSS of the started process, so a
 // bootstrap script should exec its server. One instance serves one
 // request at a time.

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/fcdeploy/fcdeploy/fc"
 )
 
 // Provision keeps up to n instances of req's function configuration
@@ -108,7 +110,7 @@ func (p *Pool) fill(ctx context.Context, g *group) (int, error) {
 		in, err := p.startIn(g, g.launch)
 		var sf *startFailure
 		if errors.As(err, &sf) {
-			return min(have, target), &ProvisionError{Result: &Result{Body: errorJSON(sf.msg, sf.typ)}}
+			return min(have, target), &ProvisionError{Result: &Result{Body: errorJSON(sf.msg, sf.typ), ErrorType: fc.UnhandledInvocationError}}
 		}
 		if err != nil {
 			return min(have, target), err

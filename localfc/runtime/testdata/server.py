@@ -75,6 +75,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(200, "")
         if self.path == "/healthz":
             return self.answer(200, "ok")
+        if self.path == "/missing":
+            return self.answer(404, "no such page")
         return self.echo(b"")
 
     def do_PUT(self):
