@@ -321,3 +321,20 @@ func TestCustomRuntimesThatCannotStartSayWhy(t *testing.T) {
 		})
 	}
 }
+
+func TestACustomRuntimeFindsItsLayersButGetsNoSearchPaths(t *testing.T) {
+	t.Parallel()
+	p := newPool(t, Config{})
+	req := event(customFn(t, "custom"), "env")
+	req.Layers = []Layer{layer(t, nil, file{name: "python/mylib.py", body: "X = 1\n"})}
+	res := invoke(t, p, req)
+	require.Empty(t, res.ErrorType, "body %s", res.Body)
+	var env map[string]string
+	require.NoError(t, json.Unmarshal(res.Body, &env))
+	require.NotEmpty(t, env["FCDEPLOY_OPT_DIR"])
+	b, err := os.ReadFile(filepath.Join(env["FCDEPLOY_OPT_DIR"], "python", "mylib.py"))
+	require.NoError(t, err)
+	assert.Equal(t, "X = 1\n", string(b))
+	assert.NotContains(t, env, "PYTHONPATH", "section 5.3: custom runtimes set their own search paths")
+	assert.NotContains(t, env["PATH"], env["FCDEPLOY_OPT_DIR"])
+}

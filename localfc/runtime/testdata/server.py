@@ -53,6 +53,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(404, json.dumps({"errorMessage": "asked to fail"}), [("x-fc-status", "404")])
         if event == b"pid":
             return self.answer(200, str(os.getpid()))
+        if event == b"env":
+            return self.answer(200, json.dumps(dict(os.environ)))
         if event == b"state":
             return self.answer(200, json.dumps(state))
         if event == b"log":
