@@ -57,7 +57,8 @@
 // memory above MemorySize (RSS of the worker polled every 50 ms, and its peak
 // checked after each invocation) is an UnhandledInvocationError and the
 // instance is dropped. A Go error from Invoke means the platform could not
-// run the function (UnsupportedRuntimeError, CodeError, ErrClosed, context).
+// run the function (UnsupportedRuntimeError, CodeError, LayerError,
+// ErrClosed, context).
 //
 // Custom runtimes (custom, custom.debian10, go1): the instance process is
 // customRuntimeConfig's command + args (Request.Command, Args; a command
@@ -136,7 +137,9 @@
 // Pool.ProvisionedInstances reports how many run.
 //
 // Lifecycle hooks of built-in runtimes (a handler in the code) are not run
-// locally; starting such an instance logs a warning saying so.
+// locally; starting such an instance logs a warning saying so. Close kills
+// an instance that is busy, in an invocation or in its pre-freeze hook,
+// without a pre-stop hook; idle ones get theirs.
 //
 // It must not import package localfc, know HTTP routing or the store, or
 // print: output goes to the Logger given in Config.
