@@ -338,3 +338,15 @@ func TestACustomRuntimeFindsItsLayersButGetsNoSearchPaths(t *testing.T) {
 	assert.NotContains(t, env, "PYTHONPATH", "section 5.3: custom runtimes set their own search paths")
 	assert.NotContains(t, env["PATH"], env["FCDEPLOY_OPT_DIR"])
 }
+
+func TestAProvisionedCustomInstanceIsListeningAndInitializedBeforeItsFirstInvocation(t *testing.T) {
+	t.Parallel()
+	p := newPool(t, Config{})
+	req := event(customFn(t, "custom"), "state")
+	req.Initializer = "index.init"
+	n, err := p.Provision(t.Context(), req, 1)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.JSONEq(t, `{"initialize":1,"preFreeze":0}`, string(invoke(t, p, req).Body))
+	assert.Equal(t, 1, p.Stats().Instances)
+}
