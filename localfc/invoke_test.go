@@ -130,7 +130,8 @@ func TestInvokingAMissingFunctionOrAnUnsupportedRuntimeIsAClearError(t *testing.
 	})
 	r = invoke(e, "/2016-08-15/services/s/functions/j/invocations", "", nil)
 	assert.Equal(t, http.StatusNotImplemented, r.status)
-	assert.Contains(t, string(r.body), "java8")
+	assert.Equal(t, fc.CodeNotImplemented, r.errorCode(t))
+	assert.Contains(t, string(r.body), "function s/j: runtime java8: the local Function Compute cannot run Java functions (no JVM worker); deploy and configuration work, invoke does not")
 }
 
 func TestAServerWithoutRuntimesSaysSo(t *testing.T) {

@@ -82,7 +82,8 @@ func (s *Server) serveHTTPFunction(w http.ResponseWriter, r *http.Request, reqID
 	clientIP, _, _ := net.SplitHostPort(r.RemoteAddr)
 	res, _, err := s.invoke(ctx, invocation{
 		account: account, service: service, qualifier: qualifier, function: function, requestID: reqID,
-		http: &runtime.HTTPRequest{Method: r.Method, Path: path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, ClientIP: clientIP},
+		http: &runtime.HTTPRequest{Method: r.Method, Path: path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, ClientIP: clientIP,
+			Host: r.Host, BasePath: proxyPath + parts[0] + "/" + function + "/"},
 	})
 	if err != nil {
 		return err

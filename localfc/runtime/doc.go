@@ -1,10 +1,20 @@
 // Package runtime runs functions for the local Function Compute: it unpacks
-// code zips into a cache (once per checksum), starts worker processes
-// (python3 for python3/python3.9, node for nodejs6..nodejs14), keeps them
-// warm per function configuration, and carries invocations to them.
+// code and layer zips into a cache (once per checksum), starts instances
+// (our python and node workers, or the function's own HTTP server for
+// custom runtimes), keeps them warm per function configuration, and carries
+// invocations to them.
 //
 // Pool.Invoke takes everything it needs in a Request; the HTTP routes, the
 // async queue, timers and HTTP triggers are built on top of it elsewhere.
+//
+// Runtimes: every python3.x (python3, python3.9, python3.10, ...) runs on
+// this machine's python3 and every nodejsN on its node; the local Function
+// Compute checks behaviour, not interpreter versions. custom,
+// custom.debian10 and go1 follow the custom runtime contract (below).
+// java*, php*, dotnetcore*, custom-container and python2.7 are refused with
+// an UnsupportedRuntimeError naming what is missing ("runtime java11: the
+// local Function Compute cannot run Java functions (no JVM worker); ...");
+// the server answers it as 501 NotImplemented.
 //
 // Workers: an embedded bootstrap script per language (bootstrap/) runs with
 // the unpacked code as its working directory and a clean environment (FC_*
@@ -47,7 +57,89 @@
 // memory above MemorySize (RSS of the worker polled every 50 ms, and its peak
 // checked after each invocation) is an UnhandledInvocationError and the
 // instance is dropped. A Go error from Invoke means the platform could not
-// run the function (UnsupportedRuntimeError, CodeError, ErrClosed, context).
+// run the function (UnsupportedRuntimeError, CodeError, LayerError,
+// ErrClosed, context).
+//
+// Custom runtimes (custom, custom.debian10, go1): the instance process is
+// customRuntimeConfig's command + args (Request.Command, Args; a command
+// under /code is mapped to the unpacked code, a bare name is looked up in
+// the instance's PATH), else for go1 the executable named by the handler
+// when it exists, else the code's bootstrap. It runs in the unpacked code
+// directory (the platform's /code) in its own process group, with the
+// environment above plus FC_SERVER_PORT and FC_SERVER_PATH (the code
+// directory); its PATH also holds the directories of this machine's python3
+// and node, which the platform's custom images provide.
+//
+// Ports and caPort: on the platform every instance is alone in its
+// sandbox, so the code may listen on the fixed caPort (default 9000).
+// Locally instances share 127.0.0.1, so each gets a free port of its own in
+// FC_SERVER_PORT, and the code must listen on FC_SERVER_PORT (as the
+// platform's examples do); caPort is not used to reach the instance, only
+// named in the error when nothing listens. An instance is ready when its
+// port accepts connections (and, with Request.HealthCheckPath, when GET on
+// that path answers 2xx), bounded by the initialization timeout;
+// otherwise the invocation fails with FunctionNotStarted. A missing or
+// non-executable bootstrap is CAFileNotFound / CAFilePermission and one
+// that exits before listening is CAExited, all UnhandledInvocationErrors.
+//
+// The pool then speaks section 9 of the contract: POST /initialize once per
+// instance when an initializer is configured (non-2xx or x-fc-status 404
+// fails it and drops the instance), POST /invoke with the event as an
+// application/octet-stream body, GET /pre-freeze after each invocation when
+// a preFreeze hook is configured (before the instance serves again, not
+// before the caller gets its answer), and GET /pre-stop before an idle
+// instance is stopped (reaped, replaced by a new configuration, pool
+// closed) when a preStop hook is configured; hooks are bounded by their
+// timeout and their failure is only logged. Every request carries the
+// x-fc-* headers: request id, control path, empty credentials (no service
+// role locally), function name, handler, memory, timeout, initializer and
+// initialization timeout, hook handlers, region "local", account id,
+// qualifier, version id and the service's log project and store.
+// HTTP-trigger requests go to the instance as they came (method, path,
+// query, headers, Host, body), with the caller's x-fc-* headers replaced by
+// the platform's (x-fc-control-path /http-invoke, x-fc-base-path), and the
+// response comes back as is, without x-fc-* and the headers the server
+// writes itself (Content-Length, Date, Server, hop-by-hop ones), whatever
+// its status. An answer with x-fc-status: 404 (or, for /invoke without
+// x-fc-status, HTTP 404 or 5xx) is an UnhandledInvocationError whose body
+// is the function's; the server answered, so the instance stays warm. Timeouts kill the process group
+// as for the workers; memory is the RSS of the started process, so a
+// bootstrap script should exec its server. One instance serves one
+// request at a time.
+//
+// Logs of custom runtimes: a foreign process writes no end marker, so the
+// pool keeps the write end of the instance's log pipe and writes the
+// marker itself once the answer has arrived. The pipe is FIFO: everything
+// the process wrote before answering precedes the marker, so an
+// invocation's log is exactly the output written between the request
+// being sent and the answer (output written after answering goes to the
+// pool log as output outside an invocation).
+//
+// Layers (Request.Layers, in the function's order): each layer version is
+// unpacked once into the cache (layer-<checksum>), like code. The
+// platform extracts them all into /opt, the earlier layer winning on a
+// conflicting file; locally /opt cannot be written, so one layer is used
+// as unpacked and several are merged into a cached directory of symlinks
+// (opt-<hash of the checksums>) with the same precedence. The instance
+// finds it in FCDEPLOY_OPT_DIR (local only; code that reads /opt directly
+// sees nothing locally). As in section 5.3, python gets
+// PYTHONPATH=<opt>/python, node NODE_PATH=<opt>/nodejs/node_modules, and
+// both <opt>/bin first in PATH and LD_LIBRARY_PATH=<opt>/lib; custom
+// runtimes get no search paths, as on the platform. A function's own
+// variables override these.
+//
+// Provisioned instances: Pool.Provision keeps up to N instances of a
+// configuration started and initialized (N capped by
+// Config.MaxProvisionedPerFunction and MaxInstancesPerFunction); the
+// reaper leaves them, a lost one is replaced, and provisioning another
+// configuration for the same account/service/qualifier/function (an alias
+// moved) or N = 0 releases them to ordinary idle instances.
+// Pool.ProvisionedInstances reports how many run.
+//
+// Lifecycle hooks of built-in runtimes (a handler in the code) are not run
+// locally; starting such an instance logs a warning saying so. Close kills
+// an instance that is busy, in an invocation or in its pre-freeze hook,
+// without a pre-stop hook; idle ones get theirs.
 //
 // It must not import package localfc, know HTTP routing or the store, or
 // print: output goes to the Logger given in Config.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -38,6 +39,16 @@ type instance struct {
 	initialized bool
 	lastUsed    time.Time
 	killOnce    sync.Once
+
+	// Custom runtimes: the instance's HTTP server on 127.0.0.1:port, and
+	// the pool's end of the log pipe (markW) for cutting invocations.
+	port      int
+	client    *http.Client
+	transport *http.Transport
+	markW     *os.File
+	markOnce  sync.Once
+	ready     bool     // its port accepted (and its health check passed)
+	tmpl      *Request // the configuration it runs, for lifecycle hooks
 }
 
 // frameHeader is the JSON header of a request frame.
@@ -95,48 +106,75 @@ const (
 )
 
 type exchangeResult struct {
-	outcome outcome
-	header  respHeader
-	body    []byte
-	logs    []byte
-	exit    string // how the process ended, for crashes
+	outcome    outcome
+	header     respHeader
+	status     int         // custom runtimes: HTTP status
+	httpHeader http.Header // custom runtimes: response header
+	body       []byte
+	logs       []byte
+	exit       string // how the process ended, for crashes
 }
 
-func startInstance(interp string, args []string, dir string, env []string, nonce string, onOutput func([]byte)) (*instance, error) {
-	reqR, reqW, err := os.Pipe()
-	if err != nil {
-		return nil, err
+// procSpec is how to start an instance's process.
+type procSpec struct {
+	path string
+	args []string
+	dir  string
+	env  []string
+	// frames gives the process the fd 3/4 protocol of our workers;
+	// otherwise it is a custom runtime driven over HTTP on port.
+	frames bool
+	port   int
+}
+
+func startInstance(spec procSpec, nonce string, onOutput func([]byte)) (*instance, error) {
+	var reqR, reqW, respR, respW *os.File
+	closeAll := func(fs ...*os.File) {
+		for _, f := range fs {
+			if f != nil {
+				f.Close()
+			}
+		}
 	}
-	respR, respW, err := os.Pipe()
-	if err != nil {
-		reqR.Close()
-		reqW.Close()
-		return nil, err
+	if spec.frames {
+		var err error
+		if reqR, reqW, err = os.Pipe(); err != nil {
+			return nil, err
+		}
+		if respR, respW, err = os.Pipe(); err != nil {
+			closeAll(reqR, reqW)
+			return nil, err
+		}
 	}
 	logR, logW, err := os.Pipe()
 	if err != nil {
-		reqR.Close()
-		reqW.Close()
-		respR.Close()
-		respW.Close()
+		closeAll(reqR, reqW, respR, respW)
 		return nil, err
 	}
-	cmd := exec.Command(interp, args...)
-	cmd.Dir = dir
-	cmd.Env = env
+	cmd := exec.Command(spec.path, spec.args...)
+	cmd.Dir = spec.dir
+	cmd.Env = spec.env
 	cmd.Stdout = logW
 	cmd.Stderr = logW
-	cmd.ExtraFiles = []*os.File{reqR, respW} // fds 3 and 4
+	if spec.frames {
+		cmd.ExtraFiles = []*os.File{reqR, respW} // fds 3 and 4
+	}
 	ownProcessGroup(cmd)
 	err = cmd.Start()
 	// The child holds its ends now; the parent must not, or EOF never comes.
-	reqR.Close()
-	respW.Close()
-	logW.Close()
+	closeAll(reqR, respW)
+	var markW *os.File
+	if spec.frames || err != nil {
+		logW.Close()
+	} else {
+		// A custom runtime cannot mark the end of an invocation's output, so
+		// the pool keeps the write end and writes the marker itself once the
+		// answer is in: the pipe is FIFO, so everything the process wrote
+		// before answering comes before it. kill closes it.
+		markW = logW
+	}
 	if err != nil {
-		reqW.Close()
-		respR.Close()
-		logR.Close()
+		closeAll(reqW, respR, logR)
 		return nil, err
 	}
 	in := &instance{
@@ -144,10 +182,26 @@ func startInstance(interp string, args []string, dir string, env []string, nonce
 		pid:    cmd.Process.Pid,
 		reqW:   reqW,
 		respR:  respR,
-		resp:   bufio.NewReaderSize(respR, 64<<10),
+		markW:  markW,
+		port:   spec.port,
 		logs:   &logCapture{onLine: onOutput},
 		exited: make(chan struct{}),
 		nonce:  nonce,
+	}
+	if respR != nil {
+		in.resp = bufio.NewReaderSize(respR, 64<<10)
+	}
+	if spec.port != 0 {
+		in.transport = &http.Transport{
+			Proxy:               nil, // never the server's proxy settings
+			DisableCompression:  true,
+			MaxIdleConnsPerHost: 1,
+		}
+		in.client = &http.Client{
+			Transport: in.transport,
+			// Redirects belong to the caller of an HTTP trigger.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	go func() {
 		in.logs.run(logR)
@@ -166,16 +220,30 @@ func startInstance(interp string, args []string, dir string, env []string, nonce
 func (in *instance) kill() {
 	in.killOnce.Do(func() {
 		killGroup(in.cmd)
-		in.reqW.Close()
+		if in.reqW != nil {
+			in.reqW.Close()
+		}
 	})
 	select {
 	case <-in.exited:
 	case <-time.After(5 * time.Second):
 	}
-	in.respR.Close()
+	if in.respR != nil {
+		in.respR.Close()
+	}
+	if in.transport != nil {
+		in.transport.CloseIdleConnections()
+	}
+	in.markOnce.Do(func() {
+		if in.markW != nil {
+			in.markW.Close() // the log reader sees EOF now that the group is gone
+		}
+	})
 }
 
-func (in *instance) exitDescription() string {
+// exitDescription says how the process ended, or what failed when it is
+// still running.
+func (in *instance) exitDescription(otherwise string) string {
 	select {
 	case <-in.exited:
 		if st := in.cmd.ProcessState; st != nil {
@@ -183,30 +251,57 @@ func (in *instance) exitDescription() string {
 		}
 	case <-time.After(200 * time.Millisecond):
 	}
-	return "closed its protocol pipe"
+	return otherwise
+}
+
+func (in *instance) hasExited() bool {
+	select {
+	case <-in.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// reply is what an instance answered: a frame from our workers, an HTTP
+// response from a custom runtime.
+type reply struct {
+	h      respHeader
+	status int
+	header http.Header
+	body   []byte
+	err    error
 }
 
 // exchange sends one frame and waits for the answer, the timeout, the memory
 // limit or the caller's cancellation. On anything but an answer the
 // instance is killed and must be discarded.
 func (in *instance) exchange(ctx context.Context, h frameHeader, body []byte, timeout time.Duration, memoryMB int32) (exchangeResult, error) {
-	in.seq++
-	h.Marker = "\x00fc-end-" + in.nonce + "-" + strconv.Itoa(in.seq) + "\x00"
-	logsCh := in.logs.begin(h.Marker)
-
-	type answer struct {
-		h    respHeader
-		body []byte
-		err  error
-	}
-	answers := make(chan answer, 1)
-	go func() {
-		var a answer
+	h.Marker = in.nextMarker()
+	return in.await(ctx, h.Marker, timeout, memoryMB, func(context.Context) reply {
+		var a reply
 		if a.err = in.writeFrame(h, body); a.err == nil {
 			a.h, a.body, a.err = in.readFrame()
 		}
-		answers <- a
-	}()
+		return a
+	})
+}
+
+func (in *instance) nextMarker() string {
+	in.seq++
+	return "\x00fc-end-" + in.nonce + "-" + strconv.Itoa(in.seq) + "\x00"
+}
+
+// await runs send (which talks to the instance) and waits for its reply,
+// the timeout, the memory limit or the caller's cancellation, cutting the
+// instance's output at marker. On anything but a reply the instance is
+// killed and must be discarded. send's context ends when await returns.
+func (in *instance) await(ctx context.Context, marker string, timeout time.Duration, memoryMB int32, send func(context.Context) reply) (exchangeResult, error) {
+	logsCh := in.logs.begin(marker)
+	sendCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	answers := make(chan reply, 1)
+	go func() { answers <- send(sendCtx) }()
 
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
@@ -217,9 +312,15 @@ func (in *instance) exchange(ctx context.Context, h frameHeader, body []byte, ti
 		select {
 		case a := <-answers:
 			if a.err != nil {
-				exit := in.exitDescription()
+				exit := in.exitDescription("closed its protocol pipe")
+				if in.port != 0 && !in.hasExited() {
+					exit = a.err.Error()
+				}
 				in.kill()
 				return exchangeResult{outcome: crashed, logs: in.collectLogs(logsCh), exit: exit}, nil
+			}
+			if in.markW != nil {
+				_, _ = in.markW.Write([]byte(marker))
 			}
 			logs := in.collectLogs(logsCh)
 			// The peak catches allocations made and freed between polls.
@@ -227,7 +328,7 @@ func (in *instance) exchange(ctx context.Context, h frameHeader, body []byte, ti
 				in.kill()
 				return exchangeResult{outcome: outOfMemory, logs: logs}, nil
 			}
-			return exchangeResult{outcome: answered, header: a.h, body: a.body, logs: logs}, nil
+			return exchangeResult{outcome: answered, header: a.h, status: a.status, httpHeader: a.header, body: a.body, logs: logs}, nil
 		case <-timer.C:
 			in.kill()
 			return exchangeResult{outcome: timedOut, logs: in.logs.abandon()}, nil

@@ -34,6 +34,9 @@ func TestHelloWorldRunsInEveryRuntime(t *testing.T) {
 		{"nodejs14 calls back with a string", fn(t, "nodejs14", "index.handler", js("exports.handler = function(event, context, callback) { callback(null, 'hello world'); };"))},
 		{"nodejs6 calls back with a Buffer", fn(t, "nodejs6", "index.handler", js("exports.handler = (e, c, cb) => cb(null, Buffer.from('hello world'));"))},
 		{"nodejs12 async handler resolves", fn(t, "nodejs12", "index.handler", js("exports.handler = async () => 'hello world';"))},
+		{"python3.10 runs on this machine's python3", fn(t, "python3.10", "index.handler", py("def handler(event, context):\n    return 'hello world'\n"))},
+		{"nodejs18 runs on this machine's node", fn(t, "nodejs18", "index.handler", js("exports.handler = async () => 'hello world';"))},
+		{"nodejs20 runs on this machine's node", fn(t, "nodejs20", "index.handler", js("exports.handler = (e, c, cb) => cb(null, 'hello world');"))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -407,16 +410,25 @@ func TestWaitingForAFreeInstanceHonoursTheContext(t *testing.T) {
 	assert.Equal(t, "done", string((<-busy).Body))
 }
 
-func TestUnsupportedRuntimesAreRefusedByName(t *testing.T) {
+func TestUnsupportedRuntimesAreRefusedNamingWhatIsMissing(t *testing.T) {
 	t.Parallel()
 	p := newPool(t, Config{})
-	for _, rt := range []string{"java8", "java11", "php7.2", "dotnetcore2.1", "custom", "python2.7", "go1"} {
+	cases := map[string]string{
+		"java8":            "the local Function Compute cannot run Java functions (no JVM worker); deploy and configuration work, invoke does not",
+		"java11":           "the local Function Compute cannot run Java functions (no JVM worker); deploy and configuration work, invoke does not",
+		"php7.2":           "the local Function Compute cannot run PHP functions (no PHP worker); deploy and configuration work, invoke does not",
+		"dotnetcore3.1":    "the local Function Compute cannot run .NET functions (no .NET worker); deploy and configuration work, invoke does not",
+		"custom-container": "the local Function Compute cannot run container images (no container engine); deploy and configuration work, invoke does not",
+		"python2.7":        "the local Function Compute cannot run Python 2 functions (no Python 2 worker); deploy and configuration work, invoke does not",
+		"cobol85":          "not a runtime the local Function Compute knows; it runs python3.x, nodejsN, custom, custom.debian10 and go1",
+	}
+	for rt, reason := range cases {
 		t.Run(rt, func(t *testing.T) {
 			_, err := p.Invoke(context.Background(), Request{Service: "svc", Function: "fn", Runtime: rt})
 			var unsupported *UnsupportedRuntimeError
 			require.ErrorAs(t, err, &unsupported)
 			assert.Equal(t, rt, unsupported.Runtime)
-			assert.Contains(t, err.Error(), "function svc/fn: runtime "+rt)
+			assert.Equal(t, "function svc/fn: runtime "+rt+": "+reason, err.Error())
 		})
 	}
 }

@@ -9,10 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +50,9 @@ type Config struct {
 	// MaxInstancesPerFunction bounds the instances of one function
 	// configuration; further concurrent invocations wait for a free one.
 	MaxInstancesPerFunction int
+	// MaxProvisionedPerFunction caps what Provision keeps warm for one
+	// function configuration (never above MaxInstancesPerFunction).
+	MaxProvisionedPerFunction int
 	// Python and Node name the interpreters ("python3", "node"), looked up
 	// in the server's PATH.
 	Python string
@@ -66,11 +72,12 @@ type Pool struct {
 	interpMu sync.Mutex
 	interps  map[string]string // language -> absolute interpreter path
 
-	mu     sync.Mutex
-	groups map[string]*group
-	closed bool
-	stop   chan struct{}
-	reaped sync.WaitGroup
+	mu         sync.Mutex
+	groups     map[string]*group
+	provisions map[string]*group // provision slot (see slotOf) -> provisioned group
+	closed     bool
+	done       chan struct{}
+	reaped     sync.WaitGroup
 }
 
 // group holds the instances of one function configuration.
@@ -81,6 +88,10 @@ type group struct {
 	live       map[*instance]struct{}
 	refs       int  // invocations holding or waiting for this group
 	retired    bool // a newer configuration of the function exists
+	// provisioned is how many instances Provision keeps started: the
+	// reaper leaves that many, and lost ones are replaced.
+	provisioned int
+	launch      *launch
 }
 
 // Stats counts a pool's instances.
@@ -103,6 +114,9 @@ func NewPool(cfg Config) (*Pool, error) {
 	if cfg.MaxInstancesPerFunction <= 0 {
 		cfg.MaxInstancesPerFunction = DefaultMaxInstancesPerFunction
 	}
+	if cfg.MaxProvisionedPerFunction <= 0 || cfg.MaxProvisionedPerFunction > cfg.MaxInstancesPerFunction {
+		cfg.MaxProvisionedPerFunction = cfg.MaxInstancesPerFunction
+	}
 	if cfg.Python == "" {
 		cfg.Python = "python3"
 	}
@@ -123,12 +137,13 @@ func NewPool(cfg Config) (*Pool, error) {
 		return nil, fmt.Errorf("runtime pool: bootstrap: %w", err)
 	}
 	p := &Pool{
-		cfg:     cfg,
-		log:     log,
-		bootDir: bootDir,
-		interps: map[string]string{},
-		groups:  map[string]*group{},
-		stop:    make(chan struct{}),
+		cfg:        cfg,
+		log:        log,
+		bootDir:    bootDir,
+		interps:    map[string]string{},
+		groups:     map[string]*group{},
+		provisions: map[string]*group{},
+		done:       make(chan struct{}),
 	}
 	p.reaped.Add(1)
 	go p.reaper()
@@ -178,19 +193,6 @@ func writeBootstrap(dir string) error {
 		}
 	}
 	return nil
-}
-
-// language maps a runtime to the worker that runs it.
-func language(rt string) (string, error) {
-	switch {
-	case rt == "python3" || rt == "python3.9":
-		return "python", nil
-	case rt == "nodejs6" || rt == "nodejs8" || rt == "nodejs10" || rt == "nodejs12" || rt == "nodejs14":
-		return "node", nil
-	case rt == "python2.7":
-		return "", &UnsupportedRuntimeError{Runtime: rt, Reason: "python 2 functions cannot run locally"}
-	}
-	return "", &UnsupportedRuntimeError{Runtime: rt}
 }
 
 // interpreter resolves a language's executable once. Python goes through
@@ -243,20 +245,37 @@ func resolveInterpreter(lang, name string) (string, error) {
 	return path, nil
 }
 
-// Invoke runs one invocation. Function failures (errors, crashes, timeouts,
-// memory) come back as a Result with ErrorType set; a Go error means the
-// platform could not run the function at all (unsupported runtime, bad
-// code, context cancelled, pool closed).
-func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
-	start := time.Now()
-	subject := "function " + req.Service + "/" + req.Function
+// launch is what starting an instance of one function configuration needs.
+type launch struct {
+	req    Request // the configuration; Event, HTTP and RequestID unset
+	lang   string
+	interp string // python and node
+	dir    string // unpacked code
+	opt    string // the local /opt ("" without layers)
+	path   []string
+}
+
+// prepare checks that the runtime can run here, fills the defaults and
+// makes the code and layers available.
+func (p *Pool) prepare(req *Request) (*launch, error) {
 	lang, err := language(req.Runtime)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", subject, err)
+		return nil, err
 	}
-	interp, err := p.interpreter(lang, req.Runtime)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", subject, err)
+	l := &launch{lang: lang, path: []string{"/usr/local/bin", "/usr/bin", "/bin"}}
+	switch lang {
+	case langCustom:
+		// Custom runtimes on the platform find python3 and node in their
+		// image; locally they find this machine's, when it has them.
+		for _, name := range []string{langPython, langNode} {
+			if path, err := p.interpreter(name, req.Runtime); err == nil && !slices.Contains(l.path, filepath.Dir(path)) {
+				l.path = append(l.path, filepath.Dir(path))
+			}
+		}
+	default:
+		if l.interp, err = p.interpreter(lang, req.Runtime); err != nil {
+			return nil, err
+		}
 	}
 	if req.Timeout <= 0 {
 		req.Timeout = 3
@@ -267,16 +286,61 @@ func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
 	if req.MemorySize <= 0 {
 		req.MemorySize = 128
 	}
-	dir, err := p.codeDir(&req)
+	if l.dir, err = p.codeDir(req); err != nil {
+		return nil, err
+	}
+	if l.opt, err = p.optDir(req.Layers); err != nil {
+		return nil, err
+	}
+	l.req = *req
+	l.req.Event, l.req.HTTP, l.req.RequestID, l.req.LogTail = nil, nil, "", false
+	// Code and layers are unpacked now: instances kept for this
+	// configuration must not pin the zips in memory.
+	l.req.Code = nil
+	l.req.Layers = make([]Layer, len(req.Layers))
+	for i, layer := range req.Layers {
+		l.req.Layers[i] = Layer{Checksum: layer.Checksum}
+	}
+	return l, nil
+}
+
+// Invoke runs one invocation. Function failures (errors, crashes, timeouts,
+// memory, a custom runtime that does not start) come back as a Result with
+// ErrorType set; a Go error means the platform could not run the function
+// at all (unsupported runtime, bad code or layer, context cancelled, pool
+// closed).
+func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	subject := "function " + req.Service + "/" + req.Function
+	l, err := p.prepare(&req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", subject, err)
 	}
-	g, in, err := p.acquire(ctx, &req, lang, interp, dir)
+	g, in, err := p.acquire(ctx, l)
+	var sf *startFailure
+	if errors.As(err, &sf) {
+		p.log.Warn("function failed", "service", req.Service, "function", req.Function,
+			"requestId", req.RequestID, "phase", "start", "error", sf.msg)
+		return &Result{Body: errorJSON(sf.msg, sf.typ), ErrorType: fc.UnhandledInvocationError, Duration: time.Since(start)}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", subject, err)
 	}
-	res, keep, err := p.run(ctx, &req, in)
-	p.release(g, in, keep)
+	var res *Result
+	keep := false
+	if in.port != 0 {
+		res, keep, err = p.runCustom(ctx, &req, in)
+	} else {
+		res, keep, err = p.run(ctx, &req, in)
+	}
+	if keep && err == nil && in.port != 0 && req.PreFreeze != nil {
+		// The platform freezes an instance after each invocation; the hook
+		// runs before the instance serves again, not before the caller
+		// gets its answer.
+		go func() { p.release(g, in, p.hook(in, req.PreFreeze, pathPreFreeze)) }()
+	} else {
+		p.release(g, in, keep)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", subject, err)
 	}
@@ -287,29 +351,10 @@ func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
 // run performs the initializer (first use of an instance) and the
 // invocation; keep says whether the instance can serve again.
 func (p *Pool) run(ctx context.Context, req *Request, in *instance) (*Result, bool, error) {
-	h := frameHeader{
-		RequestID: req.RequestID,
-		AccountID: req.AccountID,
-		Function: fnInfo{
-			Name: req.Function, Handler: req.Handler, Memory: req.MemorySize, Timeout: req.Timeout,
-			Initializer: req.Initializer, InitializationTimeout: req.InitializationTimeout,
-		},
-		Service: svcInfo{Name: req.Service, Qualifier: qualifierOf(req), VersionID: req.VersionID},
-	}
-	var logs []byte
-	if !in.initialized && req.Initializer != "" {
-		h.Type = "init"
-		x, err := in.exchange(ctx, h, nil, seconds(req.InitializationTimeout), req.MemorySize)
-		if err != nil {
-			return nil, false, err
-		}
-		p.logOutput(req, x.logs)
-		logs = x.logs
-		if x.outcome != answered || x.header.Status != "ok" {
-			res := p.failure(req, x, req.InitializationTimeout, "initializer")
-			res.Log = logTail(req, logs)
-			return res, false, nil
-		}
+	h := frameHeaderOf(req)
+	logs, failed, err := p.initWorker(ctx, req, in)
+	if err != nil || failed != nil {
+		return failed, false, err
 	}
 	in.initialized = true
 	h.Type = "invoke"
@@ -356,6 +401,42 @@ func (p *Pool) run(ctx context.Context, req *Request, in *instance) (*Result, bo
 	return res, keep, nil
 }
 
+func frameHeaderOf(req *Request) frameHeader {
+	return frameHeader{
+		RequestID: req.RequestID,
+		AccountID: req.AccountID,
+		Function: fnInfo{
+			Name: req.Function, Handler: req.Handler, Memory: req.MemorySize, Timeout: req.Timeout,
+			Initializer: req.Initializer, InitializationTimeout: req.InitializationTimeout,
+		},
+		Service: svcInfo{Name: req.Service, Qualifier: qualifierOf(req), VersionID: req.VersionID},
+	}
+}
+
+// initWorker runs the initializer on a worker's first use; a failure is a
+// Result (with the initializer's output as its log) and the instance must be
+// dropped.
+func (p *Pool) initWorker(ctx context.Context, req *Request, in *instance) ([]byte, *Result, error) {
+	if in.initialized || req.Initializer == "" {
+		in.initialized = true
+		return nil, nil, nil
+	}
+	h := frameHeaderOf(req)
+	h.Type = "init"
+	x, err := in.exchange(ctx, h, nil, seconds(req.InitializationTimeout), req.MemorySize)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.logOutput(req, x.logs)
+	if x.outcome != answered || x.header.Status != "ok" {
+		res := p.failure(req, x, req.InitializationTimeout, "initializer")
+		res.Log = logTail(req, x.logs)
+		return x.logs, res, nil
+	}
+	in.initialized = true
+	return x.logs, nil, nil
+}
+
 // failure turns an exchange that did not succeed into an
 // UnhandledInvocationError result.
 func (p *Pool) failure(req *Request, x exchangeResult, timeout int32, phase string) *Result {
@@ -385,8 +466,7 @@ func (p *Pool) failure(req *Request, x exchangeResult, timeout int32, phase stri
 	}
 	p.log.Warn("function failed", "service", req.Service, "function", req.Function,
 		"requestId", req.RequestID, "phase", phase, "error", msg)
-	b, _ := json.Marshal(map[string]any{"errorMessage": msg, "errorType": typ, "stackTrace": []string{}})
-	return &Result{Body: b, ErrorType: fc.UnhandledInvocationError}
+	return &Result{Body: errorJSON(msg, typ), ErrorType: fc.UnhandledInvocationError}
 }
 
 func prefixMessage(body []byte, prefix string) []byte {
@@ -441,7 +521,12 @@ func keys(req *Request) (key, ident string) {
 	}
 	sort.Strings(envKeys)
 	h := sha256.New()
-	cfg := []any{req.Runtime, req.Handler, req.Initializer, req.InitializationTimeout, req.Timeout, req.MemorySize}
+	layers := make([]string, 0, len(req.Layers))
+	for _, l := range req.Layers {
+		layers = append(layers, l.Checksum)
+	}
+	cfg := []any{req.Runtime, req.Handler, req.Initializer, req.InitializationTimeout, req.Timeout, req.MemorySize,
+		layers, req.Command, req.Args, req.CAPort, req.HealthCheckPath, req.PreFreeze, req.PreStop, req.LogProject, req.LogStore}
 	for _, k := range envKeys {
 		cfg = append(cfg, k, req.Env[k])
 	}
@@ -455,17 +540,18 @@ func keys(req *Request) (key, ident string) {
 
 // environment is the whole environment of an instance: FC's variables and
 // the function's own, never the server's.
-func environment(req *Request, dir string) []string {
+func environment(l *launch, port int) []string {
+	req := &l.req
 	env := map[string]string{
-		"PATH":                    "/usr/local/bin:/usr/bin:/bin",
+		"PATH":                    strings.Join(l.path, ":"),
 		"HOME":                    "/tmp",
 		"LANG":                    "C.UTF-8",
 		"PYTHONUNBUFFERED":        "1",
 		"PYTHONDONTWRITEBYTECODE": "1", // the code cache stays as unpacked
 		"FC_FUNCTION_NAME":        req.Function,
 		"FC_SERVICE_NAME":         req.Service,
-		"FC_FUNC_CODE_PATH":       dir,
-		"FC_REGION":               "local",
+		"FC_FUNC_CODE_PATH":       l.dir,
+		"FC_REGION":               region,
 		"FC_ACCOUNT_ID":           req.AccountID,
 		"FC_QUALIFIER":            qualifierOf(req),
 		"FC_VERSION_ID":           req.VersionID,
@@ -475,6 +561,11 @@ func environment(req *Request, dir string) []string {
 		"FC_FUNCTION_MEMORY_SIZE": strconv.Itoa(int(req.MemorySize)),
 		"FC_FUNCTION_TIMEOUT":     strconv.Itoa(int(req.Timeout)),
 	}
+	if port != 0 {
+		env["FC_SERVER_PORT"] = strconv.Itoa(port)
+		env["FC_SERVER_PATH"] = l.dir
+	}
+	layerEnv(env, l.lang, l.opt)
 	for k, v := range req.Env {
 		if k == "" || strings.ContainsAny(k, "=\x00") || strings.ContainsRune(v, 0) {
 			continue // exec would refuse the whole environment
@@ -489,25 +580,27 @@ func environment(req *Request, dir string) []string {
 	return out
 }
 
-// acquire returns an idle instance of the request's configuration, or
-// starts one when fewer than MaxInstancesPerFunction exist, or waits.
-func (p *Pool) acquire(ctx context.Context, req *Request, lang, interp, dir string) (*group, *instance, error) {
-	key, ident := keys(req)
+// group returns the group of a configuration, creating it (and retiring
+// older configurations of the same function) when needed; the caller holds
+// a reference it gives back with unref or release.
+func (p *Pool) group(l *launch) (*group, error) {
+	key, ident := keys(&l.req)
 	var retire []*instance
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil, nil, ErrClosed
+		return nil, ErrClosed
 	}
 	g := p.groups[key]
 	if g == nil {
-		g = &group{key: key, ident: ident, sem: make(chan struct{}, p.cfg.MaxInstancesPerFunction), live: map[*instance]struct{}{}}
+		g = &group{key: key, ident: ident, sem: make(chan struct{}, p.cfg.MaxInstancesPerFunction), live: map[*instance]struct{}{}, launch: l}
 		p.groups[key] = g
 		// A new code or configuration replaces the old one: stop its idle
 		// instances now, busy ones when they finish.
 		for _, old := range p.groups {
 			if old != g && old.ident == ident && !old.retired {
 				old.retired = true
+				old.provisioned = 0
 				for _, in := range old.idle {
 					delete(old.live, in)
 					retire = append(retire, in)
@@ -520,16 +613,30 @@ func (p *Pool) acquire(ctx context.Context, req *Request, lang, interp, dir stri
 	g.refs++
 	p.mu.Unlock()
 	for _, in := range retire {
-		in.kill()
+		p.stopSoon(in)
 	}
+	return g, nil
+}
 
+// unref gives back a reference taken by group.
+func (p *Pool) unref(g *group) {
+	p.mu.Lock()
+	g.refs--
+	p.dropIfUnused(g)
+	p.mu.Unlock()
+}
+
+// acquire returns an idle instance of the configuration, or starts one when
+// fewer than MaxInstancesPerFunction exist, or waits.
+func (p *Pool) acquire(ctx context.Context, l *launch) (*group, *instance, error) {
+	g, err := p.group(l)
+	if err != nil {
+		return nil, nil, err
+	}
 	select {
 	case g.sem <- struct{}{}:
 	case <-ctx.Done():
-		p.mu.Lock()
-		g.refs--
-		p.dropIfUnused(g)
-		p.mu.Unlock()
+		p.unref(g)
 		return nil, nil, ctx.Err()
 	}
 	p.mu.Lock()
@@ -540,22 +647,53 @@ func (p *Pool) acquire(ctx context.Context, req *Request, lang, interp, dir stri
 		return g, in, nil
 	}
 	p.mu.Unlock()
-
-	script := filepath.Join(p.bootDir, "bootstrap.py")
-	args := []string{"-B", script}
-	if lang == "node" {
-		script = filepath.Join(p.bootDir, "bootstrap.js")
-		args = []string{script}
+	in, err := p.startIn(g, l)
+	if err != nil {
+		return nil, nil, err
 	}
+	return g, in, nil
+}
+
+// startIn starts an instance for g, whose slot the caller holds; on error
+// the slot and the reference are given back.
+func (p *Pool) startIn(g *group, l *launch) (*instance, error) {
+	req := &l.req
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:])
-	in, err := startInstance(interp, args, dir, environment(req, dir), hex.EncodeToString(nonce[:]), func(b []byte) {
+	spec := procSpec{dir: l.dir, path: l.interp}
+	switch l.lang {
+	case langPython:
+		spec.args, spec.frames = []string{"-B", filepath.Join(p.bootDir, "bootstrap.py")}, true
+	case langNode:
+		spec.args, spec.frames = []string{filepath.Join(p.bootDir, "bootstrap.js")}, true
+	default:
+		port, err := freePort()
+		if err != nil {
+			p.release(g, nil, false)
+			return nil, fmt.Errorf("pick a port for a custom runtime instance: %w", err)
+		}
+		spec.port = port
+		if spec.path, spec.args, err = customCommand(req, l.dir, l.path); err != nil {
+			p.release(g, nil, false)
+			return nil, err
+		}
+	}
+	if l.lang != langCustom && (req.PreFreeze != nil || req.PreStop != nil) {
+		p.log.Warn("instance lifecycle hooks of built-in runtimes are not run by the local Function Compute",
+			"service", req.Service, "function", req.Function)
+	}
+	spec.env = environment(l, spec.port)
+	in, err := startInstance(spec, hex.EncodeToString(nonce[:]), func(b []byte) {
 		p.log.Info("function output outside an invocation", "service", req.Service, "function", req.Function, "output", string(b))
 	})
 	if err != nil {
 		p.release(g, nil, false)
-		return nil, nil, fmt.Errorf("start %s worker: %w", lang, err)
+		if l.lang == langCustom {
+			return nil, execFailure(spec.path, err)
+		}
+		return nil, fmt.Errorf("start %s worker: %w", l.lang, err)
 	}
+	in.tmpl = req
 	p.log.Debug("instance started", "service", req.Service, "function", req.Function, "pid", in.pid)
 	p.mu.Lock()
 	closed := p.closed
@@ -566,9 +704,21 @@ func (p *Pool) acquire(ctx context.Context, req *Request, lang, interp, dir stri
 	if closed {
 		in.kill()
 		p.release(g, nil, false)
-		return nil, nil, ErrClosed
+		return nil, ErrClosed
 	}
-	return g, in, nil
+	return in, nil
+}
+
+// execFailure turns a failed exec of a custom runtime's command into what
+// the platform reports for it.
+func execFailure(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &startFailure{"CAFileNotFound", fmt.Sprintf("%s cannot be started: %v (is the interpreter named on its #! line installed?)", path, err)}
+	case errors.Is(err, fs.ErrPermission):
+		return &startFailure{"CAFilePermission", fmt.Sprintf("%s cannot be started: %v", path, err)}
+	}
+	return &startFailure{"CAExited", fmt.Sprintf("%s cannot be started: %v (is it built for this machine, e.g. GOOS=%s?)", path, err, goruntime.GOOS)}
 }
 
 // release returns an instance to its group (keep) or stops it, and frees
@@ -582,13 +732,39 @@ func (p *Pool) release(g *group, in *instance, keep bool) {
 	} else if in != nil {
 		delete(g.live, in)
 	}
-	g.refs--
+	// A provisioned instance that was lost is replaced.
+	refill := in != nil && !keep && !p.closed && !g.retired && len(g.live) < g.provisioned
+	if !refill {
+		g.refs--
+	}
 	p.dropIfUnused(g)
 	p.mu.Unlock()
 	<-g.sem
 	if in != nil && !stay {
-		in.kill()
+		if keep {
+			p.stopSoon(in) // healthy, but its configuration was replaced
+		} else {
+			in.kill()
+		}
 	}
+	if refill {
+		go func() {
+			defer p.unref(g)
+			if _, err := p.fill(context.Background(), g); err != nil {
+				p.log.Warn("provisioned instance not replaced", "service", g.launch.req.Service, "function", g.launch.req.Function, "error", err.Error())
+			}
+		}()
+	}
+}
+
+// stopSoon stops an instance that is not serving: at once, or after its
+// pre-stop hook in the background.
+func (p *Pool) stopSoon(in *instance) {
+	if in.port != 0 && in.tmpl != nil && in.tmpl.PreStop != nil {
+		go p.stop(in)
+		return
+	}
+	in.kill()
 }
 
 func (p *Pool) isClosed() bool {
@@ -599,7 +775,7 @@ func (p *Pool) isClosed() bool {
 
 // dropIfUnused forgets a group nobody uses any more (caller holds mu).
 func (p *Pool) dropIfUnused(g *group) {
-	if g.refs == 0 && len(g.live) == 0 && p.groups[g.key] == g {
+	if g.refs == 0 && len(g.live) == 0 && g.provisioned == 0 && p.groups[g.key] == g {
 		delete(p.groups, g.key)
 	}
 }
@@ -611,7 +787,7 @@ func (p *Pool) reaper() {
 	defer t.Stop()
 	for {
 		select {
-		case <-p.stop:
+		case <-p.done:
 			return
 		case now := <-t.C:
 			p.reapIdle(now)
@@ -624,8 +800,10 @@ func (p *Pool) reapIdle(now time.Time) {
 	p.mu.Lock()
 	for _, g := range p.groups {
 		kept := g.idle[:0]
+		spare := len(g.live) - g.provisioned // idle is oldest first
 		for _, in := range g.idle {
-			if now.Sub(in.lastUsed) >= p.cfg.IdleTimeout {
+			if spare > 0 && now.Sub(in.lastUsed) >= p.cfg.IdleTimeout {
+				spare--
 				delete(g.live, in)
 				victims = append(victims, in)
 			} else {
@@ -639,7 +817,7 @@ func (p *Pool) reapIdle(now time.Time) {
 	p.mu.Unlock()
 	for _, in := range victims {
 		p.log.Debug("instance reaped", "pid", in.pid)
-		in.kill()
+		p.stopSoon(in)
 	}
 }
 
@@ -664,23 +842,26 @@ func (p *Pool) Close() error {
 		return nil
 	}
 	p.closed = true
-	var all []*instance
+	var busy, idle []*instance
 	for _, g := range p.groups {
+		for _, in := range g.idle {
+			idle = append(idle, in)
+			delete(g.live, in)
+		}
 		for in := range g.live {
-			all = append(all, in)
+			busy = append(busy, in)
 		}
 		g.idle = nil
 	}
 	p.mu.Unlock()
-	close(p.stop)
+	close(p.done)
 	p.reaped.Wait()
 	var wg sync.WaitGroup
-	for _, in := range all {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			in.kill()
-		}()
+	for _, in := range busy {
+		wg.Go(in.kill)
+	}
+	for _, in := range idle {
+		wg.Go(func() { p.stop(in) }) // idle ones get their pre-stop hook
 	}
 	wg.Wait()
 	return nil

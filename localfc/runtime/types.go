@@ -29,10 +29,48 @@ type Request struct {
 	CodeChecksum string
 	Code         func() ([]byte, error)
 
+	// Layers are the function's layer versions in the order of its layers
+	// list; on conflicting files the earlier one wins, as on the platform.
+	Layers []Layer
+
+	// Custom runtimes (custom, custom.debian10, go1): Command and Args are
+	// customRuntimeConfig; empty Command starts the code's bootstrap (go1:
+	// the executable named by Handler). CAPort is the port the code listens
+	// on at the platform; locally each instance gets its own port in
+	// FC_SERVER_PORT instead (see doc.go). HealthCheckPath is
+	// customHealthCheckConfig.httpGetUrl: when set, an instance is ready
+	// once GET on it answers 2xx, not merely once its port accepts.
+	Command         []string
+	Args            []string
+	CAPort          int32
+	HealthCheckPath string
+	// PreFreeze and PreStop are instanceLifecycleConfig's hooks; custom
+	// runtimes receive them as GET /pre-freeze and GET /pre-stop.
+	PreFreeze *LifecycleHook
+	PreStop   *LifecycleHook
+	// LogProject and LogStore are the service's logConfig, passed to custom
+	// runtimes as x-fc-service-logproject/-logstore.
+	LogProject string
+	LogStore   string
+
 	Event     []byte
 	RequestID string
 	LogTail   bool
 	HTTP      *HTTPRequest // nil for a plain invocation
+}
+
+// Layer is one layer version a function uses, provided like function code.
+type Layer struct {
+	// Checksum names the layer zip (fc.CodeChecksum); Zip is called only
+	// when that checksum is not unpacked in the cache yet.
+	Checksum string
+	Zip      func() ([]byte, error)
+}
+
+// LifecycleHook is one hook of instanceLifecycleConfig.
+type LifecycleHook struct {
+	Handler string
+	Timeout int32 // seconds; 0 means 3
 }
 
 // HTTPRequest is the request an HTTP trigger hands to the function.
@@ -43,6 +81,11 @@ type HTTPRequest struct {
 	Header   map[string][]string
 	Body     []byte
 	ClientIP string
+	// Host is the request's Host header (net/http keeps it out of Header);
+	// BasePath is the proxy prefix the function is served under
+	// (x-fc-base-path), "" on a custom domain.
+	Host     string
+	BasePath string
 }
 
 // HTTPResponse is what an HTTP handler answered.
@@ -68,18 +111,16 @@ type Result struct {
 }
 
 // UnsupportedRuntimeError is returned for runtimes the local Function Compute
-// cannot run (java, php, dotnet, custom, python2.7) or whose interpreter is
-// missing on this machine.
+// cannot run (java, php, dotnet, custom-container, python2.7, unknown names)
+// or whose interpreter is missing on this machine. Reason says what is
+// missing; the server answers it as 501.
 type UnsupportedRuntimeError struct {
 	Runtime string
 	Reason  string
 }
 
 func (e *UnsupportedRuntimeError) Error() string {
-	if e.Reason == "" {
-		return fmt.Sprintf("runtime %s is not supported by the local Function Compute; deploy it to Function Compute to run it", e.Runtime)
-	}
-	return fmt.Sprintf("runtime %s is not supported by the local Function Compute: %s", e.Runtime, e.Reason)
+	return fmt.Sprintf("runtime %s: %s", e.Runtime, e.Reason)
 }
 
 // CodeError is returned when a function's code cannot be used: the zip is
