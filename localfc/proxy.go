@@ -29,13 +29,17 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, reqID string
 	if err != nil {
 		return err
 	}
-	return s.serveHTTPFunction(w, r, reqID, httpTarget{account: account, service: service, qualifier: qualifier, function: function, path: path})
+	return s.serveHTTPFunction(w, r, reqID, httpTarget{account: account, service: service, qualifier: qualifier, function: function, path: path,
+		basePath: proxyPath + parts[0] + "/" + function + "/"})
 }
 
 // httpTarget is the function an HTTP request goes to and the path it sees.
 type httpTarget struct {
 	account, service, qualifier, function string
 	path                                  string
+	// basePath is the prefix the platform strips (x-fc-base-path); empty
+	// for custom domains, whose functions see the whole path.
+	basePath string
 	// declared: the target is public configuration (a custom domain's
 	// route), so a missing function may be named before authentication.
 	declared bool
@@ -83,7 +87,7 @@ func (s *Server) serveHTTPFunction(w http.ResponseWriter, r *http.Request, reqID
 	res, _, err := s.invoke(ctx, invocation{
 		account: account, service: service, qualifier: qualifier, function: function, requestID: reqID,
 		http: &runtime.HTTPRequest{Method: r.Method, Path: path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, ClientIP: clientIP,
-			Host: r.Host, BasePath: proxyPath + parts[0] + "/" + function + "/"},
+			Host: r.Host, BasePath: t.basePath},
 	})
 	if err != nil {
 		return err
