@@ -129,6 +129,9 @@ type CodeChange struct {
 	Before string `json:"before_checksum,omitempty"`
 	After  string `json:"after_checksum,omitempty"`
 	Size   int64  `json:"size,omitempty"`
+	// BeforeSize is the live code's size at plan time (0: unknown or
+	// new), so that a code change can show how much it grows or shrinks.
+	BeforeSize int64 `json:"before_size,omitempty"`
 	Source string `json:"source,omitempty"`
 	// OSS code is referenced, not uploaded by the applier.
 	OSSBucket string `json:"oss_bucket,omitempty"`
