@@ -131,8 +131,8 @@ type CodeChange struct {
 	Size   int64  `json:"size,omitempty"`
 	// BeforeSize is the live code's size at plan time (0: unknown or
 	// new), so that a code change can show how much it grows or shrinks.
-	BeforeSize int64 `json:"before_size,omitempty"`
-	Source string `json:"source,omitempty"`
+	BeforeSize int64  `json:"before_size,omitempty"`
+	Source     string `json:"source,omitempty"`
 	// OSS code is referenced, not uploaded by the applier.
 	OSSBucket string `json:"oss_bucket,omitempty"`
 	OSSObject string `json:"oss_object,omitempty"`
