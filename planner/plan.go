@@ -90,6 +90,9 @@ type Plan struct {
 	// another change, is refused before any write. Absent in plan files
 	// written before it was recorded.
 	LiveETags map[string]string `json:"live_etags,omitempty"`
+	// Only lists the SERVICE or SERVICE/FUNCTION the plan was limited to
+	// (see Plan.Limit); empty for a whole plan.
+	Only []string `json:"only,omitempty"`
 }
 
 // Change is one step of a plan.

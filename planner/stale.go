@@ -88,8 +88,8 @@ type LiveChangedError struct {
 }
 
 func (e *LiveChangedError) Error() string {
-	return fmt.Sprintf("plan file: the live state changed since the plan was made (was it applied already?): %s: run plan again",
-		strings.Join(e.Resources, ", "))
+	return "plan file: the live state changed since the plan was made (was it applied already?), so nothing was changed:\n  " +
+		strings.Join(e.Resources, "\n  ") + "\nRun plan again to see the live state now."
 }
 
 // CheckLive compares live with what the plan was made against and returns

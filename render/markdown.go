@@ -101,6 +101,9 @@ func MarkdownWith(w io.Writer, p *planner.Plan, opt MarkdownOptions) error {
 	}
 	fmt.Fprintf(&b, "### fcdeploy plan for `%s`\n\n", name)
 	fmt.Fprintf(&b, "Target: %s\n\n", markdownTargetLine(p.Target))
+	if len(p.Only) > 0 {
+		fmt.Fprintf(&b, "%s\n\n", onlyLine(p.Only))
+	}
 
 	if !p.HasChanges() {
 		b.WriteString("**No changes.** The live state matches the desired state.\n\n")

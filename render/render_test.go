@@ -377,3 +377,14 @@ func TestMarkdownShowsNoLocalPaths(t *testing.T) {
 	assert.Contains(t, buf.String(), "Target: account 111111, region cn-hangzhou, endpoint local (embedded)")
 	assert.Contains(t, buf.String(), "from ./functions/checkout", "relative sources are kept")
 }
+
+func TestALimitedPlanSaysSo(t *testing.T) {
+	p := fullPlan()
+	p.Only = []string{"shop/api"}
+	var text, md bytes.Buffer
+	require.NoError(t, Text(&text, p, TextOptions{}))
+	require.NoError(t, Markdown(&md, p))
+	for _, out := range []string{text.String(), md.String()} {
+		assert.Contains(t, out, "Limited to shop/api and what it depends on (--target)")
+	}
+}

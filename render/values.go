@@ -212,6 +212,16 @@ func targetLine(t planner.Target) string {
 	return strings.Join(parts, ", ")
 }
 
+// onlyLine says a plan was limited with --target, so that nobody takes it
+// for the whole picture.
+func onlyLine(only []string) string {
+	what := "what it depends on"
+	if len(only) > 1 {
+		what = "what they depend on"
+	}
+	return "Limited to " + strings.Join(only, ", ") + " and " + what + " (--target): other changes are not shown."
+}
+
 // marker is the symbol of an action.
 func marker(a planner.Action) string {
 	switch a {
