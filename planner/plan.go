@@ -87,9 +87,9 @@ type Plan struct {
 	// service, function, trigger and alias read, and the newest version of
 	// each service (see RecordLive). Applying a saved plan first checks it
 	// against the live state, so a plan applied already, or overtaken by
-	// another change, is refused before any write. Absent in plan files
-	// written before it was recorded.
-	LiveETags map[string]string `json:"live_etags,omitempty"`
+	// another change, is refused before any write. Empty when nothing was
+	// live; null when not recorded (plan files of older versions).
+	LiveETags map[string]string `json:"live_etags"`
 	// Only lists the SERVICE or SERVICE/FUNCTION the plan was limited to
 	// (see Plan.Limit); empty for a whole plan.
 	Only []string `json:"only,omitempty"`

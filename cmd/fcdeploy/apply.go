@@ -157,7 +157,8 @@ func readPlanFile(path string) (*planner.Plan, error) {
 	defer f.Close()
 	plan, err := planner.ReadPlan(f)
 	if err != nil {
-		return nil, fmt.Errorf("plan file %s: %w", path, err)
+		// ReadPlan's errors start with "plan file:".
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return plan, nil
 }
