@@ -246,11 +246,18 @@ func markdownTargetLine(t planner.Target) string {
 	return targetLine(t)
 }
 
-// markdownSource is a code source fit for a comment: relative paths as
-// they are, local absolute ones left out.
+// markdownSource is a code source fit for a comment: paths inside the
+// working directory as they are; absolute ones, and relative ones that
+// climb out of it (../../tmp/...), left out, since they show the layout of
+// the machine that made the plan.
 func markdownSource(source string) string {
 	if filepath.IsAbs(source) || strings.HasPrefix(source, "~") || strings.HasPrefix(source, `\\`) || (len(source) > 1 && source[1] == ':') {
 		return ""
+	}
+	for _, part := range strings.FieldsFunc(source, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == ".." {
+			return ""
+		}
 	}
 	return source
 }

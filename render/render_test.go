@@ -371,11 +371,15 @@ func TestMarkdownShowsNoLocalPaths(t *testing.T) {
 	p := fullPlan()
 	p.Target = planner.Target{Endpoint: "local:/home/runner/.local/share/fcdeploy", AccountID: "111111", Region: "cn-hangzhou"}
 	p.Changes[1].Code.Source = "/home/runner/work/shop/functions/worker"
+	p.Changes[2].Code.Source = "../../../tmp/build-123/functions/checkout"
 	var buf bytes.Buffer
 	require.NoError(t, Markdown(&buf, p))
 	assert.NotContains(t, buf.String(), "/home/runner")
+	assert.NotContains(t, buf.String(), "tmp/build-123")
 	assert.Contains(t, buf.String(), "Target: account 111111, region cn-hangzhou, endpoint local (embedded)")
-	assert.Contains(t, buf.String(), "from ./functions/checkout", "relative sources are kept")
+	buf.Reset()
+	require.NoError(t, Markdown(&buf, fullPlan()))
+	assert.Contains(t, buf.String(), "from ./functions/checkout", "sources inside the working directory are kept")
 }
 
 func TestALimitedPlanSaysSo(t *testing.T) {

@@ -20,15 +20,27 @@ type buildVersion struct {
 	Revision string `json:"revision"`
 	Time     string `json:"time,omitempty"`
 	Modified bool   `json:"modified,omitempty"`
-	Go       string `json:"go"`
+	// Ref is the git ref the binary was built from when it says so itself
+	// (see buildRef).
+	Ref string `json:"ref,omitempty"`
+	Go  string `json:"go"`
 }
+
+// buildRef is set with -ldflags "-X main.buildRef=REF" by builds from a
+// tree without VCS metadata: the GitHub Action builds from a download of
+// its ref, which has no .git.
+var buildRef string
 
 func readBuildVersion() buildVersion {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return buildVersion{Version: unknown, Revision: unknown, Go: unknown}
+		info = &debug.BuildInfo{}
 	}
-	return versionFrom(info)
+	v := versionFrom(info)
+	if buildRef != "" {
+		v.Ref = buildRef
+	}
+	return v
 }
 
 // versionFrom reads the module version, VCS revision and Go version.
@@ -73,6 +85,9 @@ func (v buildVersion) String() string {
 		rev += ", committed " + v.Time
 	}
 	fmt.Fprintf(&b, "revision: %s\n", rev)
+	if v.Ref != "" {
+		fmt.Fprintf(&b, "ref: %s\n", v.Ref)
+	}
 	fmt.Fprintf(&b, "go: %s\n", v.Go)
 	return b.String()
 }
