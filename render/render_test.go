@@ -392,3 +392,20 @@ func TestALimitedPlanSaysSo(t *testing.T) {
 		assert.Contains(t, out, "Limited to shop/api and what it depends on (--target)")
 	}
 }
+
+func TestMarkdownListsAtMostTwentyDeletionsInItsWarning(t *testing.T) {
+	p := &planner.Plan{Project: "big", Target: target}
+	for i := range 30 {
+		p.Changes = append(p.Changes, planner.Change{
+			Address: fmt.Sprintf("function.big/fn%02d", i), Kind: planner.KindFunction, Action: planner.ActionDelete,
+			Service: "big", Function: fmt.Sprintf("fn%02d", i),
+		})
+	}
+	var buf bytes.Buffer
+	require.NoError(t, Markdown(&buf, p))
+	warning := buf.String()[strings.Index(buf.String(), "> [!WARNING]"):strings.Index(buf.String(), "| Action |")]
+	assert.Contains(t, warning, "**This plan deletes 30 resources:**")
+	assert.Equal(t, 21, strings.Count(warning, "\n> - "))
+	assert.Contains(t, warning, "> - and 10 more (see the table)")
+	assert.Equal(t, 30, strings.Count(buf.String(), "| ❌ delete |"), "the table lists every one")
+}
