@@ -8,6 +8,12 @@
 // the declared services only), the pure Diff, DestroyPlan and the plan file
 // format (WritePlan/ReadPlan).
 //
+// A saved plan records what it was made against (Plan.RecordLive: every
+// live ETag, each service's newest version, the live code sizes) and its
+// target with the names of its credential variables; Plan.CheckLive refuses
+// it once the live state moved on, before anything is written. Plan.Limit
+// narrows a plan to some services or functions and what they depend on.
+//
 // It must not write to an account (the applier does), print, or know about
 // YAML, cobra or how plans are shown (package render does).
 //

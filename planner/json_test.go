@@ -153,3 +153,25 @@ func TestThePlanIsDeterministic(t *testing.T) {
 		require.Equal(t, first, encode())
 	}
 }
+
+func TestAPlanFileCarriesItsTargetWithCredentialNamesOnly(t *testing.T) {
+	_, p := secretPlan(t)
+	p.Target = Target{Endpoint: "https://222222.cn-shanghai.fc.aliyuncs.com", AccountID: "222222", Region: "cn-shanghai", Env: "prod",
+		Credentials: &CredentialNames{AccessKeyIDEnv: "PROD_AK_ID", AccessKeySecretEnv: "PROD_AK_SECRET"}}
+	var buf bytes.Buffer
+	require.NoError(t, WritePlan(&buf, p))
+	assert.Contains(t, buf.String(), `"access_key_secret_env": "PROD_AK_SECRET"`)
+
+	got, err := ReadPlan(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, p.Target, got.Target)
+}
+
+func TestAPlanFileFromBeforeTargetsCarriedCredentialsStillReads(t *testing.T) {
+	old := `{"format_version": "1", "project": "hello", "target": {"endpoint": "local:/data", "account_id": "1", "region": "r"}, "changes": []}`
+	got, err := ReadPlan(strings.NewReader(old))
+	require.NoError(t, err)
+	assert.Nil(t, got.Target.Credentials)
+	assert.Nil(t, got.LiveETags)
+	assert.Equal(t, "local:/data", got.Target.Endpoint)
+}

@@ -39,12 +39,27 @@ const (
 	KindAlias    Kind = "alias"
 )
 
-// Target names the account a plan was made for.
+// Target names the account a plan was made for. A saved plan is applied
+// to this target: apply PLANFILE connects to it without the target flags.
 type Target struct {
+	// Endpoint is the API URL, or "local:DIR" for the embedded local
+	// Function Compute whose data lives in DIR.
 	Endpoint  string `json:"endpoint"`
 	AccountID string `json:"account_id"`
 	Region    string `json:"region"`
 	Env       string `json:"env,omitempty"`
+	// Credentials names the environment variables that hold the target's
+	// credentials (never their values); nil for the embedded instance and
+	// in plan files written before it was recorded.
+	Credentials *CredentialNames `json:"credentials,omitempty"`
+}
+
+// CredentialNames are the names of the environment variables holding a
+// target's credentials.
+type CredentialNames struct {
+	AccessKeyIDEnv     string `json:"access_key_id_env"`
+	AccessKeySecretEnv string `json:"access_key_secret_env"`
+	SecurityTokenEnv   string `json:"security_token_env,omitempty"`
 }
 
 // Plan is an ordered list of changes: applying them in order (or in
@@ -68,6 +83,17 @@ type Plan struct {
 	// deploys; Artifacts the artifacts.json it was checked against.
 	PromotedFrom string `json:"promoted_from,omitempty"`
 	Artifacts    string `json:"artifacts,omitempty"`
+	// LiveETags is what the plan was made against: a stamp of every
+	// service, function, trigger and alias read (its ETag, or its
+	// modification time where a list carried no ETag), and the newest
+	// version of each service (see RecordLive). Applying a saved plan first checks it
+	// against the live state, so a plan applied already, or overtaken by
+	// another change, is refused before any write. Empty when nothing was
+	// live; null when not recorded (plan files of older versions).
+	LiveETags map[string]string `json:"live_etags"`
+	// Only lists the SERVICE or SERVICE/FUNCTION the plan was limited to
+	// (see Plan.Limit); empty for a whole plan.
+	Only []string `json:"only,omitempty"`
 }
 
 // Change is one step of a plan.
@@ -129,7 +155,10 @@ type CodeChange struct {
 	Before string `json:"before_checksum,omitempty"`
 	After  string `json:"after_checksum,omitempty"`
 	Size   int64  `json:"size,omitempty"`
-	Source string `json:"source,omitempty"`
+	// BeforeSize is the live code's size at plan time (0: unknown or
+	// new), so that a code change can show how much it grows or shrinks.
+	BeforeSize int64  `json:"before_size,omitempty"`
+	Source     string `json:"source,omitempty"`
 	// OSS code is referenced, not uploaded by the applier.
 	OSSBucket string `json:"oss_bucket,omitempty"`
 	OSSObject string `json:"oss_object,omitempty"`

@@ -1,9 +1,9 @@
 package render
 
 import (
-	"bufio"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/fcdeploy/fcdeploy/planner"
@@ -31,8 +31,8 @@ func cell(s string) string {
 	return strings.ReplaceAll(s, "\n", " ")
 }
 
-// details is the short description of a change for the table.
-func details(ch *planner.Change) string {
+// markdownDetails is the short description of a change for the table.
+func markdownDetails(ch *planner.Change) string {
 	var parts []string
 	if ch.Action == planner.ActionPublish && ch.Reason != "" {
 		parts = append(parts, ch.Reason)
@@ -49,61 +49,222 @@ func details(ch *planner.Change) string {
 		parts = append(parts, strings.Join(paths, ", "))
 	}
 	if ch.Code != nil && ch.Code.Upload {
-		parts = append(parts, "code upload ("+size(ch.Code.Size)+")")
+		what := size(ch.Code.Size)
+		if ch.Code.BeforeSize > 0 && ch.Code.Before != "" {
+			what += ", " + sizeDelta(ch.Code.BeforeSize, ch.Code.Size)
+		}
+		parts = append(parts, "code upload ("+what+")")
 	}
 	return strings.Join(parts, "; ")
 }
 
-// Markdown writes the plan as a pull-request comment: a heading with the
-// target, the summary counts, a loud warning listing deletions, a table of
-// changes and a collapsible block of field diffs per resource.
+// DefaultMarkdownMaxBytes bounds Markdown output by default: GitHub refuses
+// comments over 65,536 characters, and a marker and a heading may be added.
+const DefaultMarkdownMaxBytes = 60_000
+
+// MinMarkdownMaxBytes is the smallest budget that still fits the heading,
+// the summary and the note saying what was left out.
+const MinMarkdownMaxBytes = 2_000
+
+// MarkdownOptions tune Markdown.
+type MarkdownOptions struct {
+	// MaxBytes bounds the output (0: DefaultMarkdownMaxBytes). Past it,
+	// table rows, detail blocks and the not-managed list are left out
+	// whole, and a note counts them and says where the full plan is.
+	MaxBytes int
+	// FullPlan says where the whole plan can be read when some of it is
+	// left out, e.g. "the plan.json artifact of this workflow run".
+	FullPlan string
+}
+
+// Markdown writes the plan as a pull-request comment within the default
+// byte budget; see MarkdownWith.
 func Markdown(w io.Writer, p *planner.Plan) error {
-	bw := bufio.NewWriter(w)
+	return MarkdownWith(w, p, MarkdownOptions{})
+}
+
+// MarkdownWith writes the plan as a pull-request comment: a heading with
+// the target, the summary counts, a loud warning listing deletions, a table
+// of changes, a folded block of field diffs per resource and the resources
+// not managed. Sections are added whole while they fit opt.MaxBytes, so a
+// table or a code fence is never cut; what does not fit is counted in a
+// closing note. The output holds no path of the machine that rendered it.
+func MarkdownWith(w io.Writer, p *planner.Plan, opt MarkdownOptions) error {
+	limit := opt.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMarkdownMaxBytes
+	}
+	var b strings.Builder
 	name := p.Project
 	if name == "" {
 		name = "project"
 	}
-	fmt.Fprintf(bw, "### fcdeploy plan for `%s`\n\n", name)
-	fmt.Fprintf(bw, "Target: %s\n\n", targetLine(p.Target))
+	fmt.Fprintf(&b, "### fcdeploy plan for `%s`\n\n", name)
+	fmt.Fprintf(&b, "Target: %s\n\n", markdownTargetLine(p.Target))
+	if len(p.Only) > 0 {
+		fmt.Fprintf(&b, "%s\n\n", onlyLine(p.Only))
+	}
 
 	if !p.HasChanges() {
-		fmt.Fprint(bw, "**No changes.** The live state matches the desired state.\n\n")
+		b.WriteString("**No changes.** The live state matches the desired state.\n\n")
 	} else {
-		fmt.Fprintf(bw, "**%s**\n\n", summaryLine(p))
+		fmt.Fprintf(&b, "**%s**\n\n", summaryLine(p))
 	}
 	if del := p.Deletions(); len(del) > 0 {
 		noun := "resources"
 		if len(del) == 1 {
 			noun = "resource"
 		}
-		fmt.Fprintf(bw, "> [!WARNING]\n> ⚠️ **This plan deletes %d %s:**\n", len(del), noun)
-		for _, a := range del {
-			fmt.Fprintf(bw, "> - `%s`\n", a)
+		fmt.Fprintf(&b, "> [!WARNING]\n> ⚠️ **This plan deletes %d %s:**\n", len(del), noun)
+		const most = 20
+		for i, a := range del {
+			if i == most {
+				fmt.Fprintf(&b, "> - and %d more (see the table)\n", len(del)-most)
+				break
+			}
+			fmt.Fprintf(&b, "> - `%s`\n", a)
 		}
-		fmt.Fprintln(bw)
+		b.WriteString("\n")
 	}
+
+	// The closing note needs room whatever is left out: keep it aside.
+	budget := limit - noteReserve - len(opt.FullPlan)
+	var left omitted
 	if p.HasChanges() {
-		fmt.Fprint(bw, "| Action | Resource | Details |\n|---|---|---|\n")
-		for i := range p.Changes {
-			ch := &p.Changes[i]
-			fmt.Fprintf(bw, "| %s | `%s` | %s |\n", actionWord(ch.Action), ch.Address, cell(details(ch)))
+		const header = "| Action | Resource | Details |\n|---|---|---|\n"
+		shown := 0
+		if b.Len()+len(header) < budget {
+			b.WriteString(header)
+			for i := range p.Changes {
+				ch := &p.Changes[i]
+				row := fmt.Sprintf("| %s | `%s` | %s |\n", actionWord(ch.Action), ch.Address, cell(markdownDetails(ch)))
+				if b.Len()+len(row)+1 > budget {
+					break
+				}
+				b.WriteString(row)
+				shown++
+			}
+			b.WriteString("\n")
 		}
-		fmt.Fprintln(bw)
-		for i := range p.Changes {
-			writeMarkdownDetails(bw, &p.Changes[i])
+		left.rows = p.Changes[shown:]
+		// Details only for the rows shown, in order, while they fit.
+		for i := 0; i < shown; i++ {
+			block := markdownDetailsBlock(&p.Changes[i])
+			if block == "" {
+				continue
+			}
+			if b.Len()+len(block) > budget {
+				for j := i; j < shown; j++ {
+					if markdownDetailsBlock(&p.Changes[j]) != "" {
+						left.details++
+					}
+				}
+				break
+			}
+			b.WriteString(block)
 		}
 	}
 	if len(p.NotManaged) > 0 {
-		fmt.Fprint(bw, "<details><summary>Not managed: live, but absent from the desired state (<code>--prune</code> deletes them)</summary>\n\n")
-		for _, a := range p.NotManaged {
-			fmt.Fprintf(bw, "- `%s`\n", a)
+		block := notManagedBlock(p.NotManaged)
+		if b.Len()+len(block) > budget {
+			left.notManaged = len(p.NotManaged)
+		} else {
+			b.WriteString(block)
 		}
-		fmt.Fprint(bw, "\n</details>\n\n")
 	}
-	return bw.Flush()
+	b.WriteString(left.note(limit, opt.FullPlan))
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
-func writeMarkdownDetails(w io.Writer, ch *planner.Change) {
+// noteReserve is room kept for the closing note (without the caller's
+// FullPlan text, which is added to it).
+const noteReserve = 700
+
+// omitted is what MarkdownWith left out to stay within its budget.
+type omitted struct {
+	rows       []planner.Change
+	details    int
+	notManaged int
+}
+
+func (o omitted) note(limit int, fullPlan string) string {
+	if len(o.rows) == 0 && o.details == 0 && o.notManaged == 0 {
+		return ""
+	}
+	var parts []string
+	if n := len(o.rows); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s (%s)", plural(n, "change", "changes"), countActions(o.rows)))
+	}
+	if o.details > 0 {
+		parts = append(parts, "the field diffs of "+plural(o.details, "more change", "more changes"))
+	}
+	if o.notManaged > 0 {
+		parts = append(parts, plural(o.notManaged, "not managed resource", "not managed resources"))
+	}
+	where := fullPlan
+	if where == "" {
+		where = "save it with `fcdeploy plan --out plan.json` and read it with `fcdeploy show plan.json`"
+	}
+	return fmt.Sprintf("> [!NOTE]\n> Not shown, to keep this comment under %d bytes: %s.\n> The full plan: %s\n",
+		limit, strings.Join(parts, "; "), where)
+}
+
+// countActions is "3 create, 1 delete" in the order actions first appear.
+func countActions(changes []planner.Change) string {
+	counts := map[planner.Action]int{}
+	var order []planner.Action
+	for _, c := range changes {
+		if counts[c.Action] == 0 {
+			order = append(order, c.Action)
+		}
+		counts[c.Action]++
+	}
+	parts := make([]string, len(order))
+	for i, a := range order {
+		parts[i] = fmt.Sprintf("%d %s", counts[a], a)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func notManagedBlock(addrs []string) string {
+	var b strings.Builder
+	b.WriteString("<details><summary>Not managed: live, but absent from the desired state (<code>--prune</code> deletes them)</summary>\n\n")
+	for _, a := range addrs {
+		fmt.Fprintf(&b, "- `%s`\n", a)
+	}
+	b.WriteString("\n</details>\n\n")
+	return b.String()
+}
+
+// markdownTargetLine is targetLine without the embedded instance's data
+// directory: a comment must not show paths of the machine that made it.
+func markdownTargetLine(t planner.Target) string {
+	if t.Endpoint == "local" || strings.HasPrefix(t.Endpoint, "local:") {
+		t.Endpoint = "local (embedded)"
+	}
+	return targetLine(t)
+}
+
+// markdownSource is a code source fit for a comment: paths inside the
+// working directory as they are; absolute ones, and relative ones that
+// climb out of it (../../tmp/...), left out, since they show the layout of
+// the machine that made the plan.
+func markdownSource(source string) string {
+	if filepath.IsAbs(source) || strings.HasPrefix(source, "~") || strings.HasPrefix(source, `\\`) || (len(source) > 1 && source[1] == ':') {
+		return ""
+	}
+	for _, part := range strings.FieldsFunc(source, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == ".." {
+			return ""
+		}
+	}
+	return source
+}
+
+// markdownDetailsBlock is a change's folded field diffs, or "" when it
+// has none.
+func markdownDetailsBlock(ch *planner.Change) string {
 	create := ch.Action == planner.ActionCreate
 	var body []string
 	for _, f := range ch.FieldChanges {
@@ -130,15 +291,18 @@ func writeMarkdownDetails(w io.Writer, ch *planner.Change) {
 			}
 		}
 	}
-	if line := codeLine(ch.Code); line != "" {
-		body = append(body, "  "+line)
+	if ch.Code != nil {
+		body = append(body, "  "+codeLineFrom(ch.Code, markdownSource(ch.Code.Source)))
 	}
 	if len(body) == 0 {
-		return
+		return ""
 	}
-	fmt.Fprintf(w, "<details><summary>%s <code>%s</code></summary>\n\n```diff\n", actionWord(ch.Action), ch.Address)
+	var b strings.Builder
+	fmt.Fprintf(&b, "<details><summary>%s <code>%s</code></summary>\n\n```diff\n", actionWord(ch.Action), ch.Address)
 	for _, line := range body {
-		fmt.Fprintln(w, strings.ReplaceAll(line, "```", "`\u200b``"))
+		b.WriteString(strings.ReplaceAll(line, "```", "`\u200b``"))
+		b.WriteString("\n")
 	}
-	fmt.Fprint(w, "```\n\n</details>\n\n")
+	b.WriteString("```\n\n</details>\n\n")
+	return b.String()
 }

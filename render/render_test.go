@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,7 +80,7 @@ func fullPlan() *planner.Plan {
 					{Path: "environmentVariables.DEBUG", Before: "1"},
 					{Path: "environmentVariables.REGION", After: "cn-hangzhou"},
 				},
-				Code:          &planner.CodeChange{Upload: true, Before: "123", After: "456", Size: 3100, Source: "./functions/checkout"},
+				Code:          &planner.CodeChange{Upload: true, Before: "11051210869376104954", After: "4567012345678901234", Size: 3100, BeforeSize: 2900, Source: "./functions/checkout"},
 				FunctionInput: &fc.FunctionInput{FunctionName: "checkout", EnvironmentVariables: map[string]string{"DB_PASSWORD": "correct horse"}},
 				Sensitive:     []string{"DB_PASSWORD"},
 			},
@@ -127,7 +129,8 @@ func TestTextRendersEveryKindOfChange(t *testing.T) {
 
 	out := buf.String()
 	assert.Contains(t, out, "Plan: 3 to create, 3 to update, 2 to delete, 1 version to publish.", "a replace counts as a create and a delete")
-	assert.Contains(t, out, "code: 3.1 kB from ./functions/checkout, checksum 123 -> 456 (upload)")
+	assert.Contains(t, out, "code: 2.9 kB -> 3.1 kB (+200 B) from ./functions/checkout, checksum 11051210… -> 45670123… (upload)",
+		"code changes show short checksums and the size change")
 	assert.Contains(t, out, "code: unchanged")
 	assert.NotContains(t, out, "\x1b[", "no colour unless asked")
 }
@@ -261,4 +264,148 @@ func TestSizesUseSIUnits(t *testing.T) {
 	assert.Equal(t, "512 B", size(512))
 	assert.Equal(t, "3.1 kB", size(3100))
 	assert.Equal(t, "12.4 MB", size(12_400_000))
+}
+
+func TestCodeChangesShowShortChecksumsAndTheSizeChange(t *testing.T) {
+	grow := &planner.CodeChange{Upload: true, Before: "11051210869376104954", After: "4567012345678901234", Size: 3100, BeforeSize: 2900}
+	assert.Equal(t, "code: 2.9 kB -> 3.1 kB (+200 B), checksum 11051210… -> 45670123… (upload)", codeLine(grow))
+	shrink := &planner.CodeChange{Upload: true, Before: "1", After: "2", Size: 1000, BeforeSize: 2500}
+	assert.Equal(t, "code: 2.5 kB -> 1.0 kB (-1.5 kB), checksum 1 -> 2 (upload)", codeLine(shrink))
+	// A plan file written before sizes were recorded shows the new size only.
+	old := &planner.CodeChange{Upload: true, Before: "1", After: "2", Size: 1000}
+	assert.Equal(t, "code: 1.0 kB, checksum 1 -> 2 (upload)", codeLine(old))
+}
+
+// bigPlan updates n functions, each with field and code changes, and
+// deletes one trigger.
+func bigPlan(n int) *planner.Plan {
+	p := &planner.Plan{FormatVersion: planner.FormatVersion, Project: "big", Target: target}
+	for i := range n {
+		fn := fmt.Sprintf("fn%03d", i)
+		p.Changes = append(p.Changes, planner.Change{
+			Address: "function.big/" + fn, Kind: planner.KindFunction, Action: planner.ActionUpdate,
+			Service: "big", Function: fn, ETag: "e",
+			FieldChanges: []planner.FieldChange{
+				{Path: "description", Before: strings.Repeat("old words ", 10), After: strings.Repeat("new words ", 12)},
+				{Path: "memorySize", Before: 128.0, After: 256.0},
+				{Path: "environmentVariables.STAGE", Before: "staging", After: "prod"},
+			},
+			Code: &planner.CodeChange{Upload: true, Before: "11051210869376104954", After: "4567012345678901234", Size: 3100, BeforeSize: 2900, Source: "./functions/" + fn},
+		})
+	}
+	p.Changes = append(p.Changes, planner.Change{
+		Address: "trigger.big/fn000/old", Kind: planner.KindTrigger, Action: planner.ActionDelete,
+		Service: "big", Function: "fn000", Name: "old", ETag: "e",
+	})
+	for i := range 40 {
+		p.NotManaged = append(p.NotManaged, fmt.Sprintf("function.big/stray%02d", i))
+	}
+	return p
+}
+
+// checkWellFormed fails unless every code fence and <details> block is
+// closed and every table row is whole.
+func checkWellFormed(t *testing.T, md string) {
+	t.Helper()
+	fences := 0
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "```") {
+			fences++
+		}
+		if strings.HasPrefix(line, "|") {
+			assert.True(t, strings.HasSuffix(line, "|"), "a table row is cut: %q", line)
+		}
+	}
+	assert.Zero(t, fences%2, "a code fence is left open")
+	assert.Equal(t, strings.Count(md, "<details>"), strings.Count(md, "</details>"), "a <details> block is left open")
+	assert.True(t, utf8.ValidString(md), "a character is cut")
+}
+
+func TestMarkdownOfA300FunctionPlanFitsAPullRequestComment(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, MarkdownWith(&buf, bigPlan(300), MarkdownOptions{FullPlan: "the plan.json artifact of this workflow run (`fcdeploy show plan.json`)"}))
+	md := buf.String()
+	assert.Less(t, len(md), DefaultMarkdownMaxBytes)
+	checkWellFormed(t, md)
+
+	// Summary and table come first; the deletion is listed loudly.
+	assert.True(t, strings.HasPrefix(md, "### fcdeploy plan for `big`"))
+	assert.Contains(t, md, "**Plan: 0 to create, 300 to update, 1 to delete, 0 versions to publish.**")
+	assert.Contains(t, md, "> - `trigger.big/fn000/old`")
+	assert.Less(t, strings.Index(md, "| Action |"), strings.Index(md, "<details>"))
+
+	// What does not fit is counted, and the note says where the rest is.
+	rows := strings.Count(md, "\n| 🔄 update |") + strings.Count(md, "\n| ❌ delete |")
+	note := md[strings.Index(md, "> [!NOTE]"):]
+	assert.Contains(t, note, "the plan.json artifact of this workflow run")
+	if rows < 301 {
+		assert.Contains(t, note, fmt.Sprintf("%d changes (", 301-rows), "every change is either a row or counted")
+	}
+	assert.Contains(t, note, "the field diffs of")
+	assert.Contains(t, note, "40 not managed resources")
+	assert.True(t, strings.HasSuffix(md, "\n"))
+}
+
+func TestMarkdownStaysWithinASmallBudget(t *testing.T) {
+	for _, limit := range []int{MinMarkdownMaxBytes, 5_000, 20_000} {
+		var buf bytes.Buffer
+		require.NoError(t, MarkdownWith(&buf, bigPlan(300), MarkdownOptions{MaxBytes: limit}))
+		assert.LessOrEqual(t, buf.Len(), limit, "budget %d", limit)
+		md := buf.String()
+		checkWellFormed(t, md)
+		assert.Contains(t, md, "fcdeploy show plan.json", "the default note says how to see the full plan")
+		rows := strings.Count(md, "\n| 🔄 update |") + strings.Count(md, "\n| ❌ delete |")
+		require.Less(t, rows, 301, "budget %d cannot hold every row", limit)
+		assert.Contains(t, md, fmt.Sprintf("Not shown, to keep this comment under %d bytes: %d changes (", limit, 301-rows), "every change is either a row or counted")
+	}
+}
+
+func TestMarkdownWithinBudgetLeavesNothingOut(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, MarkdownWith(&buf, bigPlan(3), MarkdownOptions{}))
+	assert.NotContains(t, buf.String(), "[!NOTE]")
+	assert.Equal(t, 4, strings.Count(buf.String(), "<details><summary>"), "three diffs and the not-managed list")
+}
+
+func TestMarkdownShowsNoLocalPaths(t *testing.T) {
+	p := fullPlan()
+	p.Target = planner.Target{Endpoint: "local:/home/runner/.local/share/fcdeploy", AccountID: "111111", Region: "cn-hangzhou"}
+	p.Changes[1].Code.Source = "/home/runner/work/shop/functions/worker"
+	p.Changes[2].Code.Source = "../../../tmp/build-123/functions/checkout"
+	var buf bytes.Buffer
+	require.NoError(t, Markdown(&buf, p))
+	assert.NotContains(t, buf.String(), "/home/runner")
+	assert.NotContains(t, buf.String(), "tmp/build-123")
+	assert.Contains(t, buf.String(), "Target: account 111111, region cn-hangzhou, endpoint local (embedded)")
+	buf.Reset()
+	require.NoError(t, Markdown(&buf, fullPlan()))
+	assert.Contains(t, buf.String(), "from ./functions/checkout", "sources inside the working directory are kept")
+}
+
+func TestALimitedPlanSaysSo(t *testing.T) {
+	p := fullPlan()
+	p.Only = []string{"shop/api"}
+	var text, md bytes.Buffer
+	require.NoError(t, Text(&text, p, TextOptions{}))
+	require.NoError(t, Markdown(&md, p))
+	for _, out := range []string{text.String(), md.String()} {
+		assert.Contains(t, out, "Limited to shop/api and what it depends on (--target)")
+	}
+}
+
+func TestMarkdownListsAtMostTwentyDeletionsInItsWarning(t *testing.T) {
+	p := &planner.Plan{Project: "big", Target: target}
+	for i := range 30 {
+		p.Changes = append(p.Changes, planner.Change{
+			Address: fmt.Sprintf("function.big/fn%02d", i), Kind: planner.KindFunction, Action: planner.ActionDelete,
+			Service: "big", Function: fmt.Sprintf("fn%02d", i),
+		})
+	}
+	var buf bytes.Buffer
+	require.NoError(t, Markdown(&buf, p))
+	warning := buf.String()[strings.Index(buf.String(), "> [!WARNING]"):strings.Index(buf.String(), "| Action |")]
+	assert.Contains(t, warning, "**This plan deletes 30 resources:**")
+	assert.Equal(t, 21, strings.Count(warning, "\n> - "))
+	assert.Contains(t, warning, "> - and 10 more (see the table)")
+	assert.Equal(t, 30, strings.Count(buf.String(), "| ❌ delete |"), "the table lists every one")
 }

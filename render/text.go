@@ -69,6 +69,9 @@ func Text(w io.Writer, p *planner.Plan, opt TextOptions) error {
 	}
 	fmt.Fprintln(bw, c.paint(ansiBold, title))
 	fmt.Fprintln(bw, "Target: "+targetLine(p.Target))
+	if len(p.Only) > 0 {
+		fmt.Fprintln(bw, onlyLine(p.Only))
+	}
 	fmt.Fprintln(bw)
 
 	// Sections end with a blank line; the summary comes last.

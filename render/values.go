@@ -119,8 +119,39 @@ func size(n int64) string {
 	}
 }
 
-// codeLine describes a code change: "code: 3.1 kB, checksum 1 -> 2 (upload)".
+// shortChecksum shortens a code checksum (20 decimal digits of CRC-64) to
+// what a person compares at a glance, like git's short hashes.
+func shortChecksum(sum string) string {
+	const keep = 8
+	if len(sum) <= keep+2 {
+		return sum
+	}
+	return sum[:keep] + "…"
+}
+
+// sizeDelta formats a size change with its sign: "+200 B", "-1.2 kB".
+func sizeDelta(before, after int64) string {
+	switch d := after - before; {
+	case d > 0:
+		return "+" + size(d)
+	case d < 0:
+		return "-" + size(-d)
+	}
+	return "same size"
+}
+
+// codeLine describes a code change: "code: 2.9 kB -> 3.1 kB (+200 B) from
+// ./src, checksum 12345678… -> 87654321… (upload)".
 func codeLine(c *planner.CodeChange) string {
+	if c == nil {
+		return ""
+	}
+	return codeLineFrom(c, c.Source)
+}
+
+// codeLineFrom is codeLine with the code's source given separately, so that
+// Markdown can leave out a path that is local to the machine.
+func codeLineFrom(c *planner.CodeChange, source string) string {
 	if c == nil {
 		return ""
 	}
@@ -128,17 +159,20 @@ func codeLine(c *planner.CodeChange) string {
 		return "code: unchanged"
 	}
 	var what string
-	if c.OSSObject != "" {
+	switch {
+	case c.OSSObject != "":
 		what = "oss://" + c.OSSBucket + "/" + c.OSSObject
-	} else {
+	case c.BeforeSize > 0 && c.Before != "":
+		what = size(c.BeforeSize) + " -> " + size(c.Size) + " (" + sizeDelta(c.BeforeSize, c.Size) + ")"
+	default:
 		what = size(c.Size)
 	}
-	if c.Source != "" && c.OSSObject == "" {
-		what += " from " + c.Source
+	if source != "" && c.OSSObject == "" {
+		what += " from " + source
 	}
-	sum := c.After
+	sum := shortChecksum(c.After)
 	if c.Before != "" {
-		sum = c.Before + " -> " + c.After
+		sum = shortChecksum(c.Before) + " -> " + shortChecksum(c.After)
 	}
 	if sum == "" {
 		return "code: " + what + " (upload)"
@@ -176,6 +210,16 @@ func targetLine(t planner.Target) string {
 		return "the local Function Compute"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// onlyLine says a plan was limited with --target, so that nobody takes it
+// for the whole picture.
+func onlyLine(only []string) string {
+	what := "what it depends on"
+	if len(only) > 1 {
+		what = "what they depend on"
+	}
+	return "Limited to " + strings.Join(only, ", ") + " and " + what + " (--target): other changes are not shown."
 }
 
 // marker is the symbol of an action.

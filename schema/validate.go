@@ -48,6 +48,16 @@ func Load(path string, opt manifest.LoadOptions) (*manifest.Project, error) {
 	return p, nil
 }
 
+// LoadBytes is Load for a manifest held in memory (read from stdin): name
+// is used in diagnostics, and its directory is the project directory.
+func LoadBytes(name string, data []byte, opt manifest.LoadOptions) (*manifest.Project, error) {
+	p, diags := validate(name, data, opt)
+	if len(diags) > 0 {
+		return nil, &manifest.Error{File: name, Diagnostics: diags}
+	}
+	return p, nil
+}
+
 func validate(file string, data []byte, opt manifest.LoadOptions) (*manifest.Project, []Diagnostic) {
 	doc, diags := manifest.Parse(file, data)
 	if doc.Root == nil {

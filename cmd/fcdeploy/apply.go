@@ -31,8 +31,11 @@ func newApplyCmd(streams *IOStreams) *cobra.Command {
 		Long: `With a directory (default: the current one), plan, show the plan, ask for
 confirmation (--yes skips it; without a terminal --yes is required) and apply it.
 With a PLANFILE saved by "fcdeploy plan --out", apply exactly that plan without a
-prompt, refusing (exit 3) a plan made for another target or whose manifest or code
-changed since.
+prompt to the target it records (endpoint, account, region, environment, and the
+names of the variables holding its credentials); target flags, when given, must
+match it (exit 1). Before any write the plan is refused (exit 3) when the live
+state it was made against changed (applied already, or changed by someone else),
+or when the manifest, its variables or the code changed since.
 
 Every update and delete carries the ETag seen at plan time: a resource changed
 since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
@@ -48,6 +51,7 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 		},
 	}
 	addProjectFlags(cmd, &o.project)
+	addOnlyFlag(cmd, &o.project)
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
@@ -83,12 +87,17 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 	if err != nil {
 		return err
 	}
+	// The plan carries its target: flags may repeat it, never change it.
+	if err := checkPlanTargetFlags(path, o.project.target, plan.Target); err != nil {
+		return err
+	}
+	if len(o.project.only) > 0 {
+		return fmt.Errorf("plan file %s: --target limits what plan computes; the saved plan is applied as it is (make it with plan --target)", path)
+	}
 	if o.project.file == "" {
 		o.project.file = plan.Manifest
 	}
-	if o.project.target.env == "" {
-		o.project.target.env = plan.Target.Env
-	}
+	o.project.target.env = plan.Target.Env
 	// Rebuild what the plan was made from: the working tree, or for a
 	// promotion the source environment's live code.
 	var (
@@ -108,8 +117,15 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		defer pr.Close()
 		lp, t, code = pr.lp, pr.dst, pr.code
 	} else {
-		if lp, t, err = loadAndConnect(ctx, &o.project, true); err != nil {
+		if lp, err = loadProject(ctx, &o.project, true); err != nil {
 			return err
+		}
+		var fallback manifest.Credentials
+		if lp.Project.Env != nil {
+			fallback = lp.Project.Env.Credentials
+		}
+		if t, err = connectPlanTarget(ctx, plan.Target, fallback); err != nil {
+			return fmt.Errorf("plan file %s: %w", path, err)
 		}
 		defer t.Close()
 		code = lp.codeProvider()
@@ -118,12 +134,17 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		return withExitCode(exitConflict, fmt.Errorf("%w (this target: %s)", err, t))
 	}
 	if err := plan.FillSecrets(lp.Desired); err != nil {
-		return withExitCode(exitConflict, fmt.Errorf("plan %s: %w", path, err))
+		return withExitCode(exitConflict, fmt.Errorf("plan file %s: %w", path, err))
 	}
 	fmt.Fprintf(streams.Out, "Applying plan %s to %s\n", path, t)
 	if !plan.HasChanges() {
 		fmt.Fprintln(streams.Out, "No changes.")
 		return nil
+	}
+	// Applied already, or overtaken by another change: refuse before the
+	// first write rather than fail half-way with conflicts.
+	if err := checkPlanLive(ctx, t, plan); err != nil {
+		return err
 	}
 	return executePlan(cmd, streams, t, plan, code, o.parallelism)
 }
@@ -136,7 +157,8 @@ func readPlanFile(path string) (*planner.Plan, error) {
 	defer f.Close()
 	plan, err := planner.ReadPlan(f)
 	if err != nil {
-		return nil, fmt.Errorf("plan file %s: %w", path, err)
+		// ReadPlan's errors start with "plan file:".
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return plan, nil
 }

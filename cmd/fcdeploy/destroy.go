@@ -34,6 +34,7 @@ Services the manifest does not declare are never touched.`,
 		},
 	}
 	addProjectFlags(cmd, &o.project)
+	addOnlyFlag(cmd, &o.project)
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "destroy without asking for confirmation")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
 	return cmd
@@ -53,6 +54,10 @@ func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error
 	}
 	plan, err := planner.DestroyPlan(live, services)
 	if err != nil {
+		return err
+	}
+	// --target: the function with its triggers (they go first), or a service.
+	if err := plan.Limit(o.project.only); err != nil {
 		return err
 	}
 	if err := planner.ResolveETags(ctx, t.Client, plan, live, planner.ReadOptions{}); err != nil {

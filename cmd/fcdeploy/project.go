@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -12,7 +14,6 @@ import (
 	"github.com/fcdeploy/fcdeploy/manifest"
 	"github.com/fcdeploy/fcdeploy/packager"
 	"github.com/fcdeploy/fcdeploy/planner"
-	"github.com/fcdeploy/fcdeploy/schema"
 )
 
 // projectOptions are the flags of verbs that work on a project directory.
@@ -20,11 +21,52 @@ type projectOptions struct {
 	dir    string
 	file   string
 	target targetOptions
+	// only limits plans to these SERVICE or SERVICE/FUNCTION (--target).
+	only []string
+	// cmd gives the command's stdin, for -f -.
+	cmd *cobra.Command
 }
 
 func addProjectFlags(cmd *cobra.Command, o *projectOptions) {
-	cmd.Flags().StringVarP(&o.file, "file", "f", "", "manifest `FILE` (instead of DIR/fcdeploy.yaml)")
+	cmd.Flags().StringVarP(&o.file, "file", "f", "", "manifest `FILE` (instead of DIR/fcdeploy.yaml; - reads it from stdin)")
 	addTargetFlags(cmd, &o.target)
+	o.cmd = cmd
+}
+
+// addOnlyFlag adds --target to the verbs that plan: plan, apply, destroy.
+func addOnlyFlag(cmd *cobra.Command, o *projectOptions) {
+	cmd.Flags().StringArrayVar(&o.only, "target", nil, "limit the plan to `SERVICE[/FUNCTION]` and what it depends on (repeatable)")
+}
+
+// checkOnly refuses --target values that name nothing the manifest
+// declares, so a typo is not mistaken for "no changes".
+func checkOnly(p *manifest.Project, only []string) error {
+	for _, ref := range only {
+		service, function, err := planner.ParseResourceRef(ref)
+		if err != nil {
+			return fmt.Errorf("--target %w", err)
+		}
+		var svc *manifest.Service
+		for i := range p.Services {
+			if p.Services[i].Name == service {
+				svc = &p.Services[i]
+			}
+		}
+		if svc == nil {
+			return fmt.Errorf("--target %s: %s declares no service %s", ref, p.File, service)
+		}
+		if function == "" {
+			continue
+		}
+		found := false
+		for _, f := range svc.Functions {
+			found = found || f.Name == function
+		}
+		if !found {
+			return fmt.Errorf("--target %s: service %s declares no function %s in %s", ref, service, function, p.File)
+		}
+	}
+	return nil
 }
 
 // loadedProject is a validated manifest with its code packaged.
@@ -33,6 +75,8 @@ type loadedProject struct {
 	Project *manifest.Project
 	Code    *deploy.Code
 	Desired *planner.Desired
+	// Only is the --target list plans of this project are limited to.
+	Only []string
 }
 
 // loadProject validates the manifest (every problem at once), packages the
@@ -42,12 +86,15 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 	if err != nil {
 		return nil, err
 	}
-	p, err := schema.Load(path, manifest.LoadOptions{Env: o.target.env})
+	p, err := loadManifest(o.stdin(), path, manifest.LoadOptions{Env: o.target.env})
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOnly(p, o.only); err != nil {
+		return nil, err
+	}
 	if !withCode {
-		return &loadedProject{Path: path, Project: p}, nil
+		return &loadedProject{Path: path, Project: p, Only: o.only}, nil
 	}
 	pk := packager.New(packager.Options{CacheDir: filepath.Join(p.Dir, ".fcdeploy", "cache")})
 	code, err := deploy.Package(ctx, p, pk)
@@ -58,7 +105,7 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 	if err != nil {
 		return nil, err
 	}
-	return &loadedProject{Path: path, Project: p, Code: code, Desired: d}, nil
+	return &loadedProject{Path: path, Project: p, Code: code, Desired: d, Only: o.only}, nil
 }
 
 // loadAndConnect loads the project and connects to the target it names;
@@ -75,6 +122,14 @@ func loadAndConnect(ctx context.Context, o *projectOptions, withCode bool) (*loa
 	return lp, t, nil
 }
 
+// stdin is where -f - reads the manifest from.
+func (o *projectOptions) stdin() io.Reader {
+	if o.cmd == nil {
+		return os.Stdin
+	}
+	return o.cmd.InOrStdin()
+}
+
 // makePlan reads the live state of the project's services and diffs.
 func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*planner.Plan, error) {
 	live, err := planner.ReadLive(ctx, t.Client, deploy.ServiceNames(lp.Project), planner.ReadOptions{})
@@ -85,9 +140,13 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	if err != nil {
 		return nil, err
 	}
+	if err := plan.Limit(lp.Only); err != nil {
+		return nil, err
+	}
 	if err := planner.ResolveETags(ctx, t.Client, plan, live, planner.ReadOptions{}); err != nil {
 		return nil, fmt.Errorf("reading the live state from %s: %w", t, err)
 	}
+	plan.RecordLive(live)
 	plan.Target = t.planTarget()
 	plan.Fingerprint = planner.Fingerprint(lp.Desired)
 	plan.Manifest = lp.Path
@@ -101,7 +160,12 @@ func (t *target) planTarget() planner.Target {
 		// directory is what identifies it.
 		endpoint = "local:" + t.DataDir
 	}
-	return planner.Target{Endpoint: endpoint, AccountID: t.AccountID, Region: t.Region, Env: t.EnvName}
+	pt := planner.Target{Endpoint: endpoint, AccountID: t.AccountID, Region: t.Region, Env: t.EnvName}
+	if !t.Embedded {
+		n := withDefaultNames(t.Creds)
+		pt.Credentials = &planner.CredentialNames{AccessKeyIDEnv: n.AccessKeyIDEnv, AccessKeySecretEnv: n.AccessKeySecretEnv, SecurityTokenEnv: n.SecurityTokenEnv}
+	}
+	return pt
 }
 
 // codeProvider serves the packaged code to the applier; nil when nothing

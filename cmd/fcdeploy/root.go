@@ -45,7 +45,9 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 		Short:         "Plan, apply and promote Function Compute deployments from fcdeploy.yaml",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readBuildVersion().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
@@ -61,6 +63,8 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 		newRollbackCmd(streams),
 		newInvokeCmd(streams),
 		newServeCmd(streams),
+		newShowCmd(streams),
+		newVersionCmd(streams),
 	)
 	return root
 }

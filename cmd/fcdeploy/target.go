@@ -41,8 +41,10 @@ type target struct {
 	// Embedded is set for the local Function Compute of $FCDEPLOY_HOME.
 	Embedded bool
 	DataDir  string
-	Client   *fc.Client
-	closeFn  func() error
+	// Creds names the variables holding the credentials (not embedded).
+	Creds   manifest.Credentials
+	Client  *fc.Client
+	closeFn func() error
 }
 
 // Close releases an embedded instance started for this command.
@@ -99,7 +101,15 @@ func (o *targetOptions) connect(ctx context.Context, proj *manifest.Project) (*t
 		}
 		t.Endpoint = fmt.Sprintf("https://%s.%s.fc.aliyuncs.com", t.AccountID, t.Region)
 	}
-	c, err := credentialsFromEnv(creds)
+	t.Creds = creds
+	return t.connectRemote()
+}
+
+// connectRemote opens a client for a target with an endpoint URL, taking
+// the credentials from the variables t.Creds names.
+func (t *target) connectRemote() (*target, error) {
+	t.Creds = withDefaultNames(t.Creds)
+	c, err := credentialsFromEnv(t.Creds)
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", t.describeName(), err)
 	}
@@ -108,6 +118,21 @@ func (o *targetOptions) connect(ctx context.Context, proj *manifest.Project) (*t
 		return nil, fmt.Errorf("target %s: %w", t.describeName(), err)
 	}
 	return t, nil
+}
+
+// withDefaultNames fills the credential variable names an environment
+// leaves out with the ALIBABA_CLOUD_* defaults.
+func withDefaultNames(names manifest.Credentials) manifest.Credentials {
+	if names.AccessKeyIDEnv == "" {
+		names.AccessKeyIDEnv = manifest.DefaultAccessKeyIDEnv
+	}
+	if names.AccessKeySecretEnv == "" {
+		names.AccessKeySecretEnv = manifest.DefaultAccessKeySecretEnv
+	}
+	if names.SecurityTokenEnv == "" {
+		names.SecurityTokenEnv = manifest.DefaultSecurityTokenEnv
+	}
+	return names
 }
 
 func (t *target) describeName() string {
@@ -187,15 +212,7 @@ func (t *target) connectEmbedded(ctx context.Context) (*target, error) {
 // names (ALIBABA_CLOUD_* by default). The error names the variables, never
 // their values.
 func credentialsFromEnv(names manifest.Credentials) (fc.Credentials, error) {
-	if names.AccessKeyIDEnv == "" {
-		names.AccessKeyIDEnv = manifest.DefaultAccessKeyIDEnv
-	}
-	if names.AccessKeySecretEnv == "" {
-		names.AccessKeySecretEnv = manifest.DefaultAccessKeySecretEnv
-	}
-	if names.SecurityTokenEnv == "" {
-		names.SecurityTokenEnv = manifest.DefaultSecurityTokenEnv
-	}
+	names = withDefaultNames(names)
 	c := fc.Credentials{
 		AccessKeyID:     os.Getenv(names.AccessKeyIDEnv),
 		AccessKeySecret: os.Getenv(names.AccessKeySecretEnv),

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fcdeploy/fcdeploy/manifest"
-	"github.com/fcdeploy/fcdeploy/schema"
 )
 
 type validateOptions struct {
@@ -62,7 +61,7 @@ func runValidate(streams *IOStreams, opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := schema.Load(path, manifest.LoadOptions{Env: opts.env})
+	p, err := loadManifest(streams.In, path, manifest.LoadOptions{Env: opts.env})
 	var diags []manifest.Diagnostic
 	if merr := (*manifest.Error)(nil); errors.As(err, &merr) {
 		diags = merr.Diagnostics
