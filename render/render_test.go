@@ -238,7 +238,7 @@ func TestEventLinesNameTheResourceAndTheElapsedTime(t *testing.T) {
 		{"a start", applier.Event{Address: "function.shop/api", Action: planner.ActionUpdate, Phase: applier.PhaseStart}, "function.shop/api: update...\n"},
 		{"a success", applier.Event{Address: "function.shop/api", Outcome: applier.Updated, Phase: applier.PhaseDone, Elapsed: 230 * time.Millisecond}, "function.shop/api: updated in 0.2s\n"},
 		{"a quick success", applier.Event{Address: "alias.shop/live", Outcome: applier.Created, Phase: applier.PhaseDone, Elapsed: 12 * time.Millisecond}, "alias.shop/live: created in 12ms\n"},
-		{"a failure", applier.Event{Address: "function.shop/api", Outcome: applier.Conflict, Phase: applier.PhaseFailed, Elapsed: time.Second, Err: errors.New("changed\nsince")}, "function.shop/api: conflict after 1.0s: changed since\n"},
+		{"a failure, its error kept for the summary", applier.Event{Address: "function.shop/api", Outcome: applier.Conflict, Phase: applier.PhaseFailed, Elapsed: time.Second, Err: errors.New("changed\nsince")}, "function.shop/api: conflict after 1.0s\n"},
 		{"a skip", applier.Event{Address: "version.shop", Phase: applier.PhaseSkipped, Err: errors.New("function.shop/api did not succeed")}, "version.shop: skipped: function.shop/api did not succeed\n"},
 	}
 	for _, tc := range cases {
