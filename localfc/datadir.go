@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -203,7 +204,7 @@ func liveServer(ctx context.Context, dataDir string, creds fc.Credentials) (Serv
 	if err != nil {
 		return ServerInfo{}, false
 	}
-	req.Header.Set(fc.HeaderAccountID, DefaultAccountID)
+	req.Header.Set(fc.HeaderAccountID, probeAccount(dataDir, creds))
 	fc.SignRequest(req, creds, time.Now())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -212,6 +213,20 @@ func liveServer(ctx context.Context, dataDir string, creds fc.Credentials) (Serv
 	resp.Body.Close()
 	// Any answer from a local Function Compute carries a request id.
 	return info, resp.Header.Get(fc.HeaderRequestID) != ""
+}
+
+// probeAccount is an account the data directory's key may use: the
+// default one unless its credentials file binds it to others.
+func probeAccount(dataDir string, creds fc.Credentials) string {
+	bound, err := LoadKeyAccounts(dataDir)
+	if err != nil {
+		return DefaultAccountID
+	}
+	accounts := bound[creds.AccessKeyID]
+	if len(accounts) == 0 || slices.Contains(accounts, AnyAccount) || slices.Contains(accounts, DefaultAccountID) {
+		return DefaultAccountID
+	}
+	return accounts[0]
 }
 
 func pidAlive(pid int) bool {
