@@ -151,3 +151,41 @@ func TestAStalePromotionPlanNamesTheFunctionsWhoseSourceCodeMoved(t *testing.T) 
 	}, stale)
 	assert.Empty(t, promote.StaleCode(saved, saved), "a plan is not stale against itself")
 }
+
+func TestConfigDifferencesShowTheDestinationsOwnConfigurationButNeverASecret(t *testing.T) {
+	code := zipOf(t, "v1")
+	c := staging(t, code)
+	ctx := context.Background()
+	var mem int32 = 128
+	_, err := c.UpdateFunction(ctx, "shop", "api", fc.FunctionInput{MemorySize: &mem, EnvironmentVariables: map[string]string{"DB_PASSWORD": "staging-secret"}}, "")
+	require.NoError(t, err)
+	live, err := planner.ReadLive(ctx, c, []string{"shop"}, planner.ReadOptions{})
+	require.NoError(t, err)
+
+	prodMem, rt, h := int32(512), "python3", "index.handler"
+	desired := &planner.Desired{Project: "shop", Services: []planner.DesiredService{{
+		Name: "shop",
+		Functions: []planner.DesiredFunction{{
+			Name:      "api",
+			Config:    fc.FunctionInput{FunctionName: "api", Runtime: &rt, Handler: &h, MemorySize: &prodMem, EnvironmentVariables: map[string]string{"DB_PASSWORD": "prod-secret"}},
+			Code:      planner.DesiredCode{Checksum: fc.CodeChecksum(code)},
+			Sensitive: map[string]bool{"DB_PASSWORD": true},
+		}},
+	}}}
+
+	diffs, err := promote.ConfigDifferences(desired, live)
+	require.NoError(t, err)
+	byPath := map[string]promote.ConfigDifference{}
+	for _, d := range diffs {
+		assert.Equal(t, "function.shop/api", d.Address)
+		byPath[d.Path] = d
+	}
+	require.Contains(t, byPath, "memorySize")
+	assert.Equal(t, "128", byPath["memorySize"].Source)
+	assert.Equal(t, "512", byPath["memorySize"].Dest)
+	require.Contains(t, byPath, "environmentVariables.DB_PASSWORD", "the secret differs, and says so")
+	assert.Equal(t, "(sensitive)", byPath["environmentVariables.DB_PASSWORD"].Dest)
+	for _, d := range diffs {
+		assert.NotContains(t, d.Source+d.Dest, "secret", "%s", d.Path)
+	}
+}

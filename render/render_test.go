@@ -262,3 +262,35 @@ func TestSizesUseSIUnits(t *testing.T) {
 	assert.Equal(t, "3.1 kB", size(3100))
 	assert.Equal(t, "12.4 MB", size(12_400_000))
 }
+
+func TestADestroySaysDestroyNotPlanOrApply(t *testing.T) {
+	p := &planner.Plan{Project: "shop", Target: target, Changes: []planner.Change{
+		{Address: "function.shop/api", Kind: planner.KindFunction, Action: planner.ActionDelete, Service: "shop", Function: "api"},
+		{Address: "service.shop", Kind: planner.KindService, Action: planner.ActionDelete, Service: "shop"},
+	}}
+	opt := TextOptions{Verb: "destroy"}
+	var buf bytes.Buffer
+	require.NoError(t, Text(&buf, p, opt))
+	assert.True(t, strings.HasPrefix(buf.String(), "fcdeploy destroy for project shop\n"), buf.String())
+	assert.Contains(t, buf.String(), "Destroy: 2 to delete.")
+	assert.NotContains(t, buf.String(), "Plan:")
+
+	buf.Reset()
+	require.NoError(t, Text(&buf, &planner.Plan{Project: "shop", Target: target}, opt))
+	assert.Contains(t, buf.String(), "Nothing to destroy.")
+
+	buf.Reset()
+	require.NoError(t, ApplySummary(&buf, &applier.Result{Summary: applier.Summary{Deleted: 2}, Duration: 800 * time.Millisecond}, opt))
+	assert.Equal(t, "Destroy complete: 2 deleted in 0.8s.\n", buf.String())
+}
+
+func TestProblemsNameTheCommandThatMakesANewPlan(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, ApplyProblems(&buf, applyResult(), TextOptions{Replan: "fcdeploy promote --from staging --to prod"}))
+	assert.Contains(t, buf.String(), "run fcdeploy promote --from staging --to prod again:")
+	assert.Equal(t, 1, strings.Count(buf.String(), "bad methods"), "each error once")
+
+	buf.Reset()
+	require.NoError(t, ApplyProblems(&buf, &applier.Result{}, TextOptions{}))
+	assert.Empty(t, buf.String(), "a run without problems has none to list")
+}
