@@ -116,6 +116,11 @@ func runLogs(ctx context.Context, streams *IOStreams, o *logsOptions, ref string
 		}
 		return nil
 	}
+	if _, err := localfc.ReadServerInfo(dataDir); err != nil {
+		// Without a server, only other fcdeploy commands run functions
+		// (and queued async invocations and timers wait for one).
+		fmt.Fprintf(streams.ErrOut, "No fcdeploy serve is running on %s: new invocations come only from other fcdeploy commands; async ones and timers run while a serve does.\n", dataDir)
+	}
 	err = localfc.FollowInvocationLogs(ctx, dataDir, account, service, function, q, logsPoll, func(r localfc.InvocationLog) bool {
 		show(r)
 		// With a request id there is one invocation to wait for.

@@ -57,7 +57,7 @@ line and a summary (docs/json-output.md).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.to, "to", "", "version to shift traffic to (required unless --resume)")
+	f.StringVar(&o.to, "to", "", "`VERSION` to shift traffic to (required unless --resume)")
 	f.IntSliceVar(&o.steps, "steps", nil, "traffic percentages of the new version, increasing, ending at 100 (default 10,50,100)")
 	f.DurationVar(&o.interval, "interval", 5*time.Minute, "how long each step runs before its check")
 	f.StringVar(&o.check, "check", "", "health check `COMMAND` run with sh -c after each step")

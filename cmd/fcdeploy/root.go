@@ -51,7 +51,7 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&streams.Quiet, "quiet", "q", false, "print only errors and the final summary line (with --format json: only the summary)")
-	pf.StringVar(&streams.Color, "color", streams.Color, "colour output: auto (terminals, honouring NO_COLOR and FORCE_COLOR), always or never")
+	pf.StringVar(&streams.Color, "color", streams.Color, "colour output `WHEN`: auto (terminals, honouring NO_COLOR and FORCE_COLOR), always or never")
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions(colorModes...))
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		return checkColorMode(streams.Color)

@@ -27,7 +27,7 @@ type targetOptions struct {
 func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
 	f := cmd.Flags()
 	f.StringVar(&o.env, "env", "", "environment `NAME` to target (an entry of environments: in fcdeploy.yaml)")
-	f.StringVar(&o.endpoint, "endpoint", "", "Function Compute endpoint URL, or \"local\" for the embedded one (overrides the environment)")
+	f.StringVar(&o.endpoint, "endpoint", "", "Function Compute endpoint `URL` (or host:port; http:// for loopback), or \"local\" for the embedded one (overrides the environment)")
 	f.StringVar(&o.accountID, "account-id", "", "account id (overrides the environment)")
 	f.StringVar(&o.region, "region", "", "region (overrides the environment)")
 }
