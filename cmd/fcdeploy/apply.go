@@ -165,7 +165,7 @@ func confirm(streams *IOStreams, yes bool, question string) error {
 		return nil
 	}
 	if !streams.InTTY {
-		return errors.New("refusing to change anything without confirmation: stdin is not a terminal; pass --yes to apply")
+		return errors.New("refusing to change anything without confirmation: stdin is not a terminal; pass --yes to go ahead")
 	}
 	fmt.Fprintf(streams.Prompt(), "\n%s\n  Only 'yes' will be accepted: ", question)
 	line, _ := bufio.NewReader(streams.In).ReadString('\n')
