@@ -58,7 +58,7 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
-	addEventFormatFlag(cmd, streams, &o.format)
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 

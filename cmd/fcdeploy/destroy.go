@@ -43,7 +43,7 @@ Services the manifest does not declare are never touched.`,
 	addProjectFlags(cmd, &o.project)
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "destroy without asking for confirmation")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
-	addEventFormatFlag(cmd, streams, &o.format)
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 

@@ -23,7 +23,7 @@ var eventFormats = []string{"text", "json"}
 
 // addEventFormatFlag adds --format text|json to a verb that changes
 // things; with json its output becomes the event stream.
-func addEventFormatFlag(cmd *cobra.Command, streams *IOStreams, format *string) {
+func addEventFormatFlag(cmd *cobra.Command, format *string) {
 	cmd.Flags().StringVar(format, "format", "text", "output format: text, or json for one JSON event per line and a summary object (docs/json-output.md)")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletions(eventFormats...))
 }

@@ -64,7 +64,7 @@ line and a summary (docs/json-output.md).`,
 	f.BoolVar(&o.resume, "resume", false, "continue the rollout recorded on the alias")
 	f.StringVarP(&o.file, "file", "f", "", "manifest `FILE` holding the environments (with --env)")
 	addTargetFlags(cmd, &o.target)
-	addEventFormatFlag(cmd, streams, &o.format)
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 
@@ -84,7 +84,7 @@ func newRollbackCmd(streams *IOStreams) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "manifest `FILE` holding the environments (with --env)")
 	addTargetFlags(cmd, &o.target)
-	addEventFormatFlag(cmd, streams, &o.format)
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 
