@@ -57,11 +57,13 @@ func invokeFunction(ctx context.Context, s *Server, c *call) (response, error) {
 	resp.header.Set(fc.HeaderCodeChecksum, checksum)
 	if res.ErrorType != "" {
 		resp.header.Set(fc.HeaderErrorType, res.ErrorType)
+		resp.raw = stripErrorFrames(resp.raw)
 	}
 	if logTail {
 		// Function Compute frames the tail with these lines.
-		log := "FC Invoke Start RequestId: " + c.reqID + "\n" + string(res.Log)
-		if len(res.Log) > 0 && res.Log[len(res.Log)-1] != '\n' {
+		tail := StripRuntimeFrames(string(res.Log))
+		log := "FC Invoke Start RequestId: " + c.reqID + "\n" + tail
+		if tail != "" && !strings.HasSuffix(tail, "\n") {
 			log += "\n"
 		}
 		log += "FC Invoke End RequestId: " + c.reqID + "\n"

@@ -303,7 +303,7 @@ func (s *Server) recordInvocation(inv invocation, versionID string, start time.T
 	rec := InvocationLog{
 		Time: start.UTC(), RequestID: inv.requestID, Service: inv.service, Qualifier: inv.qualifier,
 		VersionID: versionID, Function: inv.function, DurationMS: duration.Milliseconds(),
-		ErrorType: errorType, Log: string(log),
+		ErrorType: errorType, Log: StripRuntimeFrames(string(log)),
 	}
 	if err := s.logs.Append(inv.account, rec); err != nil {
 		s.log.Warn("invocation logs", "error", err.Error())

@@ -148,4 +148,10 @@ func TestEveryInvocationIsKeptWithItsRequestIDAndLog(t *testing.T) {
 	require.NoError(t, err)
 	id := failed.header.Get(fc.HeaderRequestID)
 	assert.Regexp(t, "^FC Invoke Start RequestId: "+id+"\n(?s:.*)asked to fail(?s:.*)\nFC Invoke End RequestId: "+id+"\n$", string(tail))
+
+	// Nobody sees the runtime's own frames: not the caller, not the logs.
+	assert.Contains(t, string(failed.body), "index.py", "the user's frame stays")
+	assert.NotContains(t, string(failed.body), ".bootstrap-")
+	assert.NotContains(t, string(tail), ".bootstrap-")
+	assert.NotContains(t, recs[1].Log, ".bootstrap-")
 }

@@ -130,10 +130,8 @@ const (
 )
 
 // printLogTail prints an invocation's log tail to stderr between FC's start
-// and end lines (added when the server did not send them), without the
-// local runtime's own stack frames.
+// and end lines (added when the server did not send them).
 func printLogTail(streams *IOStreams, requestID, log string) {
-	log = stripRuntimeFrames(log)
 	if log != "" && !strings.HasSuffix(log, "\n") {
 		log += "\n"
 	}

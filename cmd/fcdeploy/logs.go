@@ -189,7 +189,7 @@ func printInvocationLog(streams *IOStreams, r localfc.InvocationLog) {
 		what += " (version " + r.VersionID + ")"
 	}
 	fmt.Fprintf(w, "%s %s%s  %s\n", r.Time.UTC().Format("2006-01-02T15:04:05.000Z"), logStartLine, r.RequestID, what)
-	log := stripRuntimeFrames(r.Log)
+	log := r.Log
 	if log != "" && !strings.HasSuffix(log, "\n") {
 		log += "\n"
 	}
