@@ -142,7 +142,6 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 		ln.Close()
 		return fmt.Errorf("serve %s: %w", dataDir, err)
 	}
-	printCustomDomains(ctx, streams, st, url)
 
 	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
 	pool, err := localfc.NewRuntimePool(dataDir, logger)
@@ -220,17 +219,30 @@ func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOption
 }
 
 // printCustomDomains lists the custom domains the server answers as it
-// starts (ones created later are answered too): a request reaches one by
-// carrying its name as Host.
-func printCustomDomains(ctx context.Context, streams *IOStreams, st store.CustomDomainStore, url string) {
+// starts (ones created later are answered too), each with its routes: a
+// request reaches one by carrying its name as Host. It returns how many
+// there are.
+func printCustomDomains(ctx context.Context, streams *IOStreams, st store.CustomDomainStore, url string) int {
 	domains, err := st.AllCustomDomains(ctx)
 	if err != nil || len(domains) == 0 {
-		return
+		return 0
 	}
 	fmt.Fprintf(streams.Out, "\nCustom domains answered here (send the name as Host):\n")
 	for _, d := range domains {
 		fmt.Fprintf(streams.Out, "  %s  (curl -H 'Host: %s' %s/)\n", d.DomainName, d.DomainName, url)
+		for _, r := range d.RouteConfig.Routes {
+			target := r.ServiceName
+			if r.Qualifier != "" && r.Qualifier != fc.QualifierLatest {
+				target += "." + r.Qualifier
+			}
+			line := fmt.Sprintf("    %s -> %s/%s", r.Path, target, r.FunctionName)
+			if len(r.Methods) > 0 {
+				line += " (" + strings.Join(r.Methods, ", ") + ")"
+			}
+			fmt.Fprintln(streams.Out, line)
+		}
 	}
+	return len(domains)
 }
 
 // servedTriggers are what a serve start announces: where HTTP triggers
@@ -287,9 +299,8 @@ func describeTriggers(refs []store.TriggerRef, url, defaultAccount string) serve
 	return out
 }
 
-// printServedTriggers prints the HTTP triggers and timers of the store.
-// Custom domains are not kept by this store yet; when they are, their
-// routes belong here too, next to the HTTP triggers they lead to.
+// printServedTriggers prints what the store serves: the HTTP triggers, the
+// custom domains with their routes, and the timers.
 func printServedTriggers(ctx context.Context, streams *IOStreams, st store.Store, url, defaultAccount string) error {
 	refs, err := st.AllTriggers(ctx)
 	if err != nil {
@@ -303,14 +314,15 @@ func printServedTriggers(ctx context.Context, streams *IOStreams, st store.Store
 			fmt.Fprintln(out, "  "+l)
 		}
 	}
+	domains := printCustomDomains(ctx, streams, st, url)
 	if len(d.Timers) > 0 {
 		fmt.Fprintln(out, "\nTimer triggers (run while serve runs):")
 		for _, l := range d.Timers {
 			fmt.Fprintln(out, "  "+l)
 		}
 	}
-	if len(d.HTTP) == 0 && len(d.Timers) == 0 {
-		fmt.Fprintln(out, "\nNo HTTP or timer triggers yet: deploy some with fcdeploy apply.")
+	if len(d.HTTP) == 0 && len(d.Timers) == 0 && domains == 0 {
+		fmt.Fprintln(out, "\nNo HTTP or timer triggers and no custom domains yet: deploy some with fcdeploy apply.")
 	}
 	return nil
 }
