@@ -133,6 +133,7 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		return withExitCode(exitConflict, fmt.Errorf("plan %s: %w", path, err))
 	}
 	fmt.Fprintf(streams.Info(), "Applying plan %s to %s\n", path, t)
+	announcePlan(streams, plan)
 	if !plan.HasChanges() {
 		fmt.Fprintln(streams.Info(), "No changes.")
 		noChanges(streams)

@@ -31,6 +31,14 @@ func showPlan(streams *IOStreams, plan *planner.Plan, opt render.TextOptions) er
 	return render.Text(streams.Info(), plan, opt)
 }
 
+// announcePlan writes the planned_change events of a saved plan about to
+// be applied (its text was shown when it was made).
+func announcePlan(streams *IOStreams, plan *planner.Plan) {
+	if streams.events != nil {
+		streams.events.planned(plan)
+	}
+}
+
 // noChanges ends a run that had nothing to apply.
 func noChanges(streams *IOStreams) {
 	if streams.events != nil {
