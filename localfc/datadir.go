@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -189,18 +190,22 @@ func ReadServerInfo(dataDir string) (ServerInfo, error) {
 }
 
 // liveServer returns the server named by server.json if its process is
-// alive and it answers HTTP; a stale file (kill -9) is ignored.
-func liveServer(ctx context.Context, dataDir string) (ServerInfo, bool) {
+// alive and it answers HTTP; a stale file (kill -9) is ignored. The probe
+// is signed with the data directory's keys, so the server answers it like
+// any request instead of logging a refused (403) one.
+func liveServer(ctx context.Context, dataDir string, creds fc.Credentials) (ServerInfo, bool) {
 	info, err := ReadServerInfo(dataDir)
 	if err != nil || info.URL == "" || info.PID <= 0 || !pidAlive(info.PID) {
 		return ServerInfo{}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, info.URL+apiPrefix+"services", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, info.URL+apiPrefix+"services?limit=1", nil)
 	if err != nil {
 		return ServerInfo{}, false
 	}
+	req.Header.Set(fc.HeaderAccountID, probeAccount(dataDir, creds))
+	fc.SignRequest(req, creds, time.Now())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return ServerInfo{}, false
@@ -208,6 +213,20 @@ func liveServer(ctx context.Context, dataDir string) (ServerInfo, bool) {
 	resp.Body.Close()
 	// Any answer from a local Function Compute carries a request id.
 	return info, resp.Header.Get(fc.HeaderRequestID) != ""
+}
+
+// probeAccount is an account the data directory's key may use: the
+// default one unless its credentials file binds it to others.
+func probeAccount(dataDir string, creds fc.Credentials) string {
+	bound, err := LoadKeyAccounts(dataDir)
+	if err != nil {
+		return DefaultAccountID
+	}
+	accounts := bound[creds.AccessKeyID]
+	if len(accounts) == 0 || slices.Contains(accounts, AnyAccount) || slices.Contains(accounts, DefaultAccountID) {
+		return DefaultAccountID
+	}
+	return accounts[0]
 }
 
 func pidAlive(pid int) bool {
@@ -250,7 +269,7 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 		return nil, err
 	}
 	t := &Target{AccountID: DefaultAccountID, Region: DefaultRegion, Credentials: creds}
-	if info, ok := liveServer(ctx, dataDir); ok {
+	if info, ok := liveServer(ctx, dataDir, creds); ok {
 		t.Endpoint = info.URL
 		return t, nil
 	}
@@ -258,7 +277,7 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 	st, err := store.Open(dbPath)
 	if errors.Is(err, store.ErrLocked) {
 		// A serve may have opened the store just now; give it its chance.
-		if info, ok := liveServer(ctx, dataDir); ok {
+		if info, ok := liveServer(ctx, dataDir, creds); ok {
 			t.Endpoint = info.URL
 			return t, nil
 		}
@@ -278,7 +297,7 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 		st.Close()
 		return nil, err
 	}
-	handler := New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}, KeyAccounts: DataDirKeyAccounts(creds, nil), Runtime: pool})
+	handler := New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}, KeyAccounts: DataDirKeyAccounts(creds, nil), Runtime: pool, Logs: NewInvocationLogs(dataDir)})
 	stopBackground := handler.StartBackground()
 	srv := NewHTTPServer(handler, nil)
 	go srv.Serve(ln)

@@ -57,9 +57,17 @@ func invokeFunction(ctx context.Context, s *Server, c *call) (response, error) {
 	resp.header.Set(fc.HeaderCodeChecksum, checksum)
 	if res.ErrorType != "" {
 		resp.header.Set(fc.HeaderErrorType, res.ErrorType)
+		resp.raw = stripErrorFrames(resp.raw)
 	}
 	if logTail {
-		resp.header.Set(fc.HeaderLogResult, base64.StdEncoding.EncodeToString(res.Log))
+		// Function Compute frames the tail with these lines.
+		tail := StripRuntimeFrames(string(res.Log))
+		log := "FC Invoke Start RequestId: " + c.reqID + "\n" + tail
+		if tail != "" && !strings.HasSuffix(tail, "\n") {
+			log += "\n"
+		}
+		log += "FC Invoke End RequestId: " + c.reqID + "\n"
+		resp.header.Set(fc.HeaderLogResult, base64.StdEncoding.EncodeToString([]byte(log)))
 	}
 	return resp, nil
 }
@@ -97,6 +105,7 @@ func (s *Server) invoke(ctx context.Context, inv invocation) (*runtime.Result, s
 		}
 	}
 	f := resolved.Function
+	start := s.now()
 	res, err := s.runtime.Invoke(ctx, runtime.Request{
 		AccountID: inv.account, Service: inv.service, Function: inv.function,
 		Qualifier: inv.qualifier, VersionID: resolved.VersionID,
@@ -105,8 +114,11 @@ func (s *Server) invoke(ctx context.Context, inv invocation) (*runtime.Result, s
 		Env:          f.EnvironmentVariables,
 		CodeChecksum: code.Checksum,
 		Code:         func() ([]byte, error) { return code.Zip, nil },
-		Event:        inv.event, RequestID: inv.requestID, LogTail: inv.logTail, HTTP: inv.http,
+		Event:        inv.event, RequestID: inv.requestID, LogTail: inv.logTail || s.logs != nil, HTTP: inv.http,
 	})
+	if err == nil {
+		s.recordInvocation(inv, resolved.VersionID, start, res.Duration, res.ErrorType, res.Log)
+	}
 	var unsupported *runtime.UnsupportedRuntimeError
 	switch {
 	case errors.As(err, &unsupported):

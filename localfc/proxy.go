@@ -96,7 +96,7 @@ func (s *Server) serveHTTPFunction(w http.ResponseWriter, r *http.Request, reqID
 		w.Header().Set(fc.HeaderErrorType, res.ErrorType)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadGateway)
-		w.Write(res.Body)
+		w.Write(stripErrorFrames(res.Body))
 		return nil
 	}
 	for k, vs := range res.HTTP.Header {

@@ -46,6 +46,8 @@ type Config struct {
 	// AsyncRetryDelay is the pause before retry n (1, 2, ...) of a failed
 	// asynchronous invocation; nil: defaultAsyncRetryDelay.
 	AsyncRetryDelay func(retry int) time.Duration
+	// Logs keeps each invocation's log for `fcdeploy logs`; nil: none kept.
+	Logs *InvocationLogs
 }
 
 // Server is the local Function Compute as an http.Handler.
@@ -64,6 +66,7 @@ type Server struct {
 	randFloat  func() float64
 	asyncWake  chan struct{} // nudges the async worker after an enqueue
 	asyncDelay func(retry int) time.Duration
+	logs       *InvocationLogs
 }
 
 // New returns a Server over cfg.Store.
@@ -82,6 +85,7 @@ func New(cfg Config) *Server {
 		randFloat:  cfg.Rand,
 		asyncWake:  make(chan struct{}, 1),
 		asyncDelay: cfg.AsyncRetryDelay,
+		logs:       cfg.Logs,
 	}
 	if s.asyncDelay == nil {
 		s.asyncDelay = defaultAsyncRetryDelay

@@ -241,7 +241,7 @@ func TestEventLinesNameTheResourceAndTheElapsedTime(t *testing.T) {
 		{"a start", applier.Event{Address: "function.shop/api", Action: planner.ActionUpdate, Phase: applier.PhaseStart}, "function.shop/api: update...\n"},
 		{"a success", applier.Event{Address: "function.shop/api", Outcome: applier.Updated, Phase: applier.PhaseDone, Elapsed: 230 * time.Millisecond}, "function.shop/api: updated in 0.2s\n"},
 		{"a quick success", applier.Event{Address: "alias.shop/live", Outcome: applier.Created, Phase: applier.PhaseDone, Elapsed: 12 * time.Millisecond}, "alias.shop/live: created in 12ms\n"},
-		{"a failure", applier.Event{Address: "function.shop/api", Outcome: applier.Conflict, Phase: applier.PhaseFailed, Elapsed: time.Second, Err: errors.New("changed\nsince")}, "function.shop/api: conflict after 1.0s: changed since\n"},
+		{"a failure, its error kept for the summary", applier.Event{Address: "function.shop/api", Outcome: applier.Conflict, Phase: applier.PhaseFailed, Elapsed: time.Second, Err: errors.New("changed\nsince")}, "function.shop/api: conflict after 1.0s\n"},
 		{"a skip", applier.Event{Address: "version.shop", Phase: applier.PhaseSkipped, Err: errors.New("function.shop/api did not succeed")}, "version.shop: skipped: function.shop/api did not succeed\n"},
 	}
 	for _, tc := range cases {
@@ -408,4 +408,36 @@ func TestMarkdownListsAtMostTwentyDeletionsInItsWarning(t *testing.T) {
 	assert.Equal(t, 21, strings.Count(warning, "\n> - "))
 	assert.Contains(t, warning, "> - and 10 more (see the table)")
 	assert.Equal(t, 30, strings.Count(buf.String(), "| ❌ delete |"), "the table lists every one")
+}
+
+func TestADestroySaysDestroyNotPlanOrApply(t *testing.T) {
+	p := &planner.Plan{Project: "shop", Target: target, Changes: []planner.Change{
+		{Address: "function.shop/api", Kind: planner.KindFunction, Action: planner.ActionDelete, Service: "shop", Function: "api"},
+		{Address: "service.shop", Kind: planner.KindService, Action: planner.ActionDelete, Service: "shop"},
+	}}
+	opt := TextOptions{Verb: "destroy"}
+	var buf bytes.Buffer
+	require.NoError(t, Text(&buf, p, opt))
+	assert.True(t, strings.HasPrefix(buf.String(), "fcdeploy destroy for project shop\n"), buf.String())
+	assert.Contains(t, buf.String(), "Destroy: 2 to delete.")
+	assert.NotContains(t, buf.String(), "Plan:")
+
+	buf.Reset()
+	require.NoError(t, Text(&buf, &planner.Plan{Project: "shop", Target: target}, opt))
+	assert.Contains(t, buf.String(), "Nothing to destroy.")
+
+	buf.Reset()
+	require.NoError(t, ApplySummary(&buf, &applier.Result{Summary: applier.Summary{Deleted: 2}, Duration: 800 * time.Millisecond}, opt))
+	assert.Equal(t, "Destroy complete: 2 deleted in 0.8s.\n", buf.String())
+}
+
+func TestProblemsNameTheCommandThatMakesANewPlan(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, ApplyProblems(&buf, applyResult(), TextOptions{Replan: "fcdeploy promote --from staging --to prod"}))
+	assert.Contains(t, buf.String(), "run fcdeploy promote --from staging --to prod again:")
+	assert.Equal(t, 1, strings.Count(buf.String(), "bad methods"), "each error once")
+
+	buf.Reset()
+	require.NoError(t, ApplyProblems(&buf, &applier.Result{}, TextOptions{}))
+	assert.Empty(t, buf.String(), "a run without problems has none to list")
 }

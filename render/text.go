@@ -14,7 +14,15 @@ type TextOptions struct {
 	// Color adds ANSI colours. The caller sets it only for a terminal and
 	// never when NO_COLOR is set.
 	Color bool
+	// Verb names the run: "" or "apply" for plans and applies, "destroy"
+	// for a destroy, whose plan and result say so.
+	Verb string
+	// Replan is the command that makes a new plan, named when resources
+	// changed since the plan ("" means fcdeploy plan).
+	Replan string
 }
+
+func (o TextOptions) destroy() bool { return o.Verb == "destroy" }
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -64,6 +72,9 @@ func Text(w io.Writer, p *planner.Plan, opt TextOptions) error {
 	bw := bufio.NewWriter(w)
 	c := painter(opt.Color)
 	title := "fcdeploy plan"
+	if opt.destroy() {
+		title = "fcdeploy destroy"
+	}
 	if p.Project != "" {
 		title += " for project " + p.Project
 	}
@@ -76,7 +87,11 @@ func Text(w io.Writer, p *planner.Plan, opt TextOptions) error {
 
 	// Sections end with a blank line; the summary comes last.
 	if !p.HasChanges() {
-		fmt.Fprintln(bw, c.paint(ansiGreen, "No changes.")+" The live state matches the desired state.")
+		if opt.destroy() {
+			fmt.Fprintln(bw, c.paint(ansiGreen, "Nothing to destroy.")+" None of the declared services exist.")
+		} else {
+			fmt.Fprintln(bw, c.paint(ansiGreen, "No changes.")+" The live state matches the desired state.")
+		}
 		if len(p.NotManaged) > 0 {
 			fmt.Fprintln(bw)
 		}
@@ -92,7 +107,11 @@ func Text(w io.Writer, p *planner.Plan, opt TextOptions) error {
 		fmt.Fprintln(bw)
 	}
 	if p.HasChanges() {
-		fmt.Fprintln(bw, c.paint(ansiBold, summaryLine(p)))
+		line := summaryLine(p)
+		if opt.destroy() {
+			line = destroyLine(p)
+		}
+		fmt.Fprintln(bw, c.paint(ansiBold, line))
 	}
 	return bw.Flush()
 }

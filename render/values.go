@@ -192,6 +192,12 @@ func summaryLine(p *planner.Plan) string {
 		s.Create+s.Replace, s.Update, s.Delete+s.Replace, s.Publish, versions)
 }
 
+// destroyLine is "Destroy: 5 to delete." (a destroy plan only deletes).
+func destroyLine(p *planner.Plan) string {
+	s := p.Summary()
+	return fmt.Sprintf("Destroy: %d to delete.", s.Delete+s.Replace)
+}
+
 func targetLine(t planner.Target) string {
 	var parts []string
 	if t.AccountID != "" {

@@ -21,6 +21,7 @@ type applyOptions struct {
 	yes         bool
 	prune       bool
 	parallelism int
+	format      string
 }
 
 func newApplyCmd(streams *IOStreams) *cobra.Command {
@@ -41,6 +42,12 @@ Every update and delete carries the ETag seen at plan time: a resource changed
 since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := startEvents(streams, "apply", o.format); err != nil {
+				return err
+			}
+			if err := checkParallelism(o.parallelism); err != nil {
+				return err
+			}
 			if len(args) == 1 {
 				if fi, err := os.Stat(args[0]); err == nil && !fi.IsDir() && filepath.Base(args[0]) != manifest.DefaultFile {
 					return runApplyPlanFile(cmd, streams, o, args[0])
@@ -55,6 +62,7 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 
@@ -69,10 +77,11 @@ func runApply(cmd *cobra.Command, streams *IOStreams, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := render.Text(streams.Out, plan, render.TextOptions{Color: streams.ColorEnabled()}); err != nil {
+	if err := showPlan(streams, plan, render.TextOptions{}); err != nil {
 		return err
 	}
 	if !plan.HasChanges() {
+		noChanges(streams)
 		return nil
 	}
 	if err := confirm(streams, o.yes, "Apply these changes to "+t.String()+"?"); err != nil {
@@ -115,6 +124,9 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 			return err
 		}
 		defer pr.Close()
+		if err := checkPromotionPlan(ctx, plan, pr, path); err != nil {
+			return err
+		}
 		lp, t, code = pr.lp, pr.dst, pr.code
 	} else {
 		if lp, err = loadProject(ctx, &o.project, true); err != nil {
@@ -136,9 +148,11 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 	if err := plan.FillSecrets(lp.Desired); err != nil {
 		return withExitCode(exitConflict, fmt.Errorf("plan file %s: %w", path, err))
 	}
-	fmt.Fprintf(streams.Out, "Applying plan %s to %s\n", path, t)
+	fmt.Fprintf(streams.Info(), "Applying plan %s to %s\n", path, t)
+	announcePlan(streams, plan)
 	if !plan.HasChanges() {
-		fmt.Fprintln(streams.Out, "No changes.")
+		fmt.Fprintln(streams.Info(), "No changes.")
+		noChanges(streams)
 		return nil
 	}
 	// Applied already, or overtaken by another change: refuse before the
@@ -163,31 +177,9 @@ func readPlanFile(path string) (*planner.Plan, error) {
 	return plan, nil
 }
 
-// executePlan applies plan, printing one line per step and a summary.
+// executePlan applies plan (see applyPlan in execute.go).
 func executePlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.Plan, code applier.CodeProvider, parallelism int) error {
-	opt := render.TextOptions{Color: streams.ColorEnabled()}
-	res, err := applier.Apply(cmd.Context(), t.Client, plan, applier.Options{
-		Parallelism: parallelism,
-		Code:        code,
-		OnEvent:     func(e applier.Event) { _ = render.Event(streams.Out, e, opt) },
-	})
-	if res == nil {
-		return err
-	}
-	if rerr := render.ApplyResult(streams.Out, res, opt); rerr != nil {
-		return rerr
-	}
-	exitCode := res.ExitCode()
-	if exitCode == exitOK {
-		return nil
-	}
-	if len(res.Conflicts) > 0 {
-		fmt.Fprintf(streams.ErrOut, "These resources changed since the plan was made: %s\nRun plan again to see their current state, then apply.\n", strings.Join(res.Conflicts, ", "))
-	}
-	if err == nil {
-		err = errors.New("apply did not complete")
-	}
-	return withExitCode(exitCode, err)
+	return applyPlan(cmd, streams, t, plan, code, parallelism, render.TextOptions{})
 }
 
 // confirm asks on the terminal; without one it refuses unless yes is set.
@@ -196,9 +188,9 @@ func confirm(streams *IOStreams, yes bool, question string) error {
 		return nil
 	}
 	if !streams.InTTY {
-		return errors.New("refusing to change anything without confirmation: stdin is not a terminal; pass --yes to apply")
+		return errors.New("refusing to change anything without confirmation: stdin is not a terminal; pass --yes to go ahead")
 	}
-	fmt.Fprintf(streams.Out, "\n%s\n  Only 'yes' will be accepted: ", question)
+	fmt.Fprintf(streams.Prompt(), "\n%s\n  Only 'yes' will be accepted: ", question)
 	line, _ := bufio.NewReader(streams.In).ReadString('\n')
 	if strings.TrimSpace(line) != "yes" {
 		return errors.New("cancelled: nothing was changed")

@@ -14,6 +14,7 @@ type destroyOptions struct {
 	project     projectOptions
 	yes         bool
 	parallelism int
+	format      string
 }
 
 func newDestroyCmd(streams *IOStreams) *cobra.Command {
@@ -27,6 +28,12 @@ the ETag read just before, so a resource changed meanwhile is not deleted (exit 
 Services the manifest does not declare are never touched.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := startEvents(streams, "destroy", o.format); err != nil {
+				return err
+			}
+			if err := checkParallelism(o.parallelism); err != nil {
+				return err
+			}
 			if len(args) == 1 {
 				o.project.dir = args[0]
 			}
@@ -37,6 +44,7 @@ Services the manifest does not declare are never touched.`,
 	addOnlyFlag(cmd, &o.project)
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "destroy without asking for confirmation")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 
@@ -65,14 +73,16 @@ func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error
 	}
 	plan.Project = lp.Project.Name
 	plan.Target = t.planTarget()
-	if err := render.Text(streams.Out, plan, render.TextOptions{Color: streams.ColorEnabled()}); err != nil {
+	opt := render.TextOptions{Verb: "destroy", Replan: "fcdeploy destroy"}
+	if err := showPlan(streams, plan, opt); err != nil {
 		return err
 	}
 	if !plan.HasChanges() {
+		noChanges(streams)
 		return nil
 	}
 	if err := confirm(streams, o.yes, "Destroy these resources in "+t.String()+"? This cannot be undone."); err != nil {
 		return err
 	}
-	return executePlan(cmd, streams, t, plan, nil, o.parallelism)
+	return applyPlan(cmd, streams, t, plan, nil, o.parallelism, opt)
 }

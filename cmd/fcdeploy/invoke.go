@@ -29,10 +29,13 @@ func newInvokeCmd(streams *IOStreams) *cobra.Command {
 		Use:   "invoke SERVICE[.QUALIFIER]/FUNCTION",
 		Short: "Invoke a deployed function and print its result",
 		Long: `Invoke a function on the target (the embedded local Function Compute by default)
-and print its result to stdout. --event passes the event from a file, or from stdin
-with "-". --log prints the function's log tail to stderr. A function error prints
-the error to stderr and exits 1.`,
-		Args: cobra.ExactArgs(1),
+and print its result to stdout (with a final newline on a terminal). --event passes
+the event from a file, or from stdin with "-". --log prints the invocation's log
+tail to stderr between "FC Invoke Start RequestId: ..." and "FC Invoke End
+RequestId: ..." lines. A function error prints the error and its stack trace to
+stderr and exits 1. Earlier invocations' logs: fcdeploy logs.`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeFunctionRef,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runInvoke(cmd, streams, o, args[0])
 		},
@@ -88,14 +91,11 @@ func runInvoke(cmd *cobra.Command, streams *IOStreams, o *invokeOptions, ref str
 		fmt.Fprintf(streams.Out, "queued: request %s\n", out.RequestID)
 		return nil
 	}
-	if o.log && out.Log != "" {
-		fmt.Fprint(streams.ErrOut, out.Log)
-		if !strings.HasSuffix(out.Log, "\n") {
-			fmt.Fprintln(streams.ErrOut)
-		}
+	if o.log {
+		printLogTail(streams, out.RequestID, out.Log)
 	}
 	if out.ErrorType != "" {
-		fmt.Fprintf(streams.ErrOut, "function %s/%s failed (%s): %s\n", service, function, out.ErrorType, strings.TrimSpace(string(out.Body)))
+		fmt.Fprintf(streams.ErrOut, "function %s/%s failed (%s): %s\n", service, function, out.ErrorType, formatFunctionError(out.Body))
 		return withExitCode(exitError, nil)
 	}
 	streams.Out.Write(out.Body)
@@ -121,4 +121,25 @@ func readEvent(streams *IOStreams, src string) ([]byte, error) {
 		return nil, fmt.Errorf("event file %s does not exist", src)
 	}
 	return b, err
+}
+
+// Function Compute frames each invocation's log with these lines.
+const (
+	logStartLine = "FC Invoke Start RequestId: "
+	logEndLine   = "FC Invoke End RequestId: "
+)
+
+// printLogTail prints an invocation's log tail to stderr between FC's start
+// and end lines (added when the server did not send them).
+func printLogTail(streams *IOStreams, requestID, log string) {
+	if log != "" && !strings.HasSuffix(log, "\n") {
+		log += "\n"
+	}
+	if !strings.Contains(log, logStartLine) {
+		log = logStartLine + requestID + "\n" + log
+	}
+	if !strings.Contains(log, logEndLine) {
+		log += logEndLine + requestID + "\n"
+	}
+	fmt.Fprint(streams.ErrOut, log)
 }

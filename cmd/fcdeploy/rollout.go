@@ -25,6 +25,7 @@ type rolloutOptions struct {
 	interval time.Duration
 	check    string
 	resume   bool
+	format   string
 }
 
 func newRolloutCmd(streams *IOStreams) *cobra.Command {
@@ -37,41 +38,53 @@ additionalVersionWeight on the alias (guarded by If-Match), waits --interval, th
 runs --check (a shell command; exit 0 means healthy). At 100 the alias points at
 the new version with no extra weight.
 
-A failing check, or a change of the alias by someone else, rolls the alias back to
-the version it had before and exits 1. Progress is kept in the alias description,
+A failing check rolls the alias back to the version it had before and exits 1; a
+change of the alias by someone else during the rollout rolls it back too and exits
+3 (the conflict code). Progress is kept in the alias description,
 so a rollout that was killed can be finished with --resume or undone with
 "fcdeploy rollback SERVICE/ALIAS".
 
 The check gets FCDEPLOY_ROLLOUT_SERVICE, _ALIAS, _VERSION, _STEP and _PERCENT in
-its environment; its output goes to stderr.`,
-		Args: cobra.ExactArgs(1),
+its environment; its output goes to stderr. --format json writes one JSON event per
+line and a summary (docs/json-output.md).`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeAliasRef,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := startEvents(streams, "rollout", o.format); err != nil {
+				return err
+			}
 			return runRollout(cmd, streams, o, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.to, "to", "", "version to shift traffic to (required unless --resume)")
+	f.StringVar(&o.to, "to", "", "`VERSION` to shift traffic to (required unless --resume)")
 	f.IntSliceVar(&o.steps, "steps", nil, "traffic percentages of the new version, increasing, ending at 100 (default 10,50,100)")
 	f.DurationVar(&o.interval, "interval", 5*time.Minute, "how long each step runs before its check")
 	f.StringVar(&o.check, "check", "", "health check `COMMAND` run with sh -c after each step")
 	f.BoolVar(&o.resume, "resume", false, "continue the rollout recorded on the alias")
 	f.StringVarP(&o.file, "file", "f", "", "manifest `FILE` holding the environments (with --env)")
 	addTargetFlags(cmd, &o.target)
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 
 func newRollbackCmd(streams *IOStreams) *cobra.Command {
 	o := &rolloutOptions{}
 	cmd := &cobra.Command{
-		Use:   "rollback SERVICE/ALIAS",
-		Short: "Undo a rollout in progress: the alias goes back to the version it had before",
-		Args:  cobra.ExactArgs(1),
+		Use:               "rollback SERVICE/ALIAS",
+		Short:             "Undo a rollout in progress: the alias goes back to the version it had before",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeAliasRef,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := startEvents(streams, "rollback", o.format); err != nil {
+				return err
+			}
 			return runRollback(cmd, streams, o, args[0])
 		},
 	}
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "manifest `FILE` holding the environments (with --env)")
 	addTargetFlags(cmd, &o.target)
+	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
 
@@ -114,21 +127,52 @@ func runRollout(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref s
 		return err
 	}
 	defer t.Close()
-	fmt.Fprintf(streams.Out, "Rollout of alias %s on %s\n", ref, t)
+	fmt.Fprintf(streams.Info(), "Rollout of alias %s on %s\n", ref, t)
 	spec := rollout.Spec{Service: service, Alias: alias, ToVersion: o.to, Steps: o.steps, Interval: o.interval, Resume: o.resume}
 	if o.check != "" {
 		spec.Check = func(ctx context.Context, s rollout.Step) error { return runCheck(ctx, streams, o.check, s) }
 	}
-	res, err := rollout.Run(ctx, t.Client, spec, rollout.Options{OnEvent: func(e rollout.Event) { printRolloutEvent(streams, e) }})
-	if errors.Is(err, rollout.ErrConcurrentChange) {
+	res, err := rollout.Run(ctx, t.Client, spec, rollout.Options{OnEvent: rolloutEvents(streams, service, alias)})
+	code := exitOK
+	switch {
+	case errors.Is(err, rollout.ErrConcurrentChange):
 		// Someone else changed the alias: the CLI's conflict code.
-		return withExitCode(exitConflict, err)
+		code = exitConflict
+	case err != nil:
+		code = exitError
+	}
+	summary := rolloutSummaryEvent{Type: "summary", Command: "rollout", ExitCode: code, Resource: "alias." + ref}
+	switch {
+	case err == nil:
+		summary.Status, summary.From, summary.To = "done", res.From, res.To
+	case errors.Is(err, rollout.ErrConcurrentChange):
+		summary.Status = "conflict"
+	case errors.Is(err, rollout.ErrCheckFailed):
+		summary.Status = "rolled_back"
+	default:
+		summary.Status = "error"
 	}
 	if err != nil {
-		return err
+		summary.Error = err.Error()
 	}
-	fmt.Fprintf(streams.Out, "Alias %s now serves version %s.\n", ref, res.To)
+	if streams.events != nil {
+		streams.events.summary(summary)
+	}
+	if err != nil {
+		return withExitCode(code, err)
+	}
+	if streams.events == nil {
+		fmt.Fprintf(streams.Out, "Alias %s now serves version %s.\n", ref, res.To)
+	}
 	return nil
+}
+
+// rolloutEvents shows rollout progress: a line each, or JSON events.
+func rolloutEvents(streams *IOStreams, service, alias string) func(rollout.Event) {
+	if streams.events != nil {
+		return func(e rollout.Event) { streams.events.rollout("alias."+service+"/"+alias, e) }
+	}
+	return func(e rollout.Event) { printRolloutEvent(streams, e) }
 }
 
 func runRollback(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref string) error {
@@ -142,10 +186,14 @@ func runRollback(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref 
 		return err
 	}
 	defer t.Close()
-	fmt.Fprintf(streams.Out, "Rollback of alias %s on %s\n", ref, t)
-	res, err := rollout.Rollback(ctx, t.Client, service, alias, rollout.Options{OnEvent: func(e rollout.Event) { printRolloutEvent(streams, e) }})
+	fmt.Fprintf(streams.Info(), "Rollback of alias %s on %s\n", ref, t)
+	res, err := rollout.Rollback(ctx, t.Client, service, alias, rollout.Options{OnEvent: rolloutEvents(streams, service, alias)})
 	if err != nil {
 		return err
+	}
+	if streams.events != nil {
+		streams.events.summary(rolloutSummaryEvent{Type: "summary", Command: "rollback", Status: "rolled_back", Resource: "alias." + ref, From: res.To, To: res.From})
+		return nil
 	}
 	fmt.Fprintf(streams.Out, "Alias %s serves version %s again.\n", ref, res.From)
 	return nil
@@ -166,6 +214,14 @@ func runCheck(ctx context.Context, streams *IOStreams, command string, s rollout
 }
 
 func printRolloutEvent(streams *IOStreams, e rollout.Event) {
+	out := streams.Info()
+	switch e.Kind {
+	case rollout.EventCheckFailed, rollout.EventConflict, rollout.EventRolledBack, rollout.EventRollbackFail:
+		// What went wrong is shown even with --quiet.
+		if streams.Quiet {
+			out = streams.ErrOut
+		}
+	}
 	at := e.Time.Format("15:04:05")
 	step := ""
 	if e.Step > 0 {
@@ -173,26 +229,26 @@ func printRolloutEvent(streams *IOStreams, e rollout.Event) {
 	}
 	switch e.Kind {
 	case rollout.EventResumed:
-		fmt.Fprintf(streams.Out, "%s resuming the rollout %s -> %s at %s\n", at, e.From, e.To, strings.TrimSpace(step))
+		fmt.Fprintf(out, "%s resuming the rollout %s -> %s at %s\n", at, e.From, e.To, strings.TrimSpace(step))
 	case rollout.EventStepStarted:
-		fmt.Fprintf(streams.Out, "%s %ssending %d%% of traffic to version %s\n", at, step, e.Percent, e.To)
+		fmt.Fprintf(out, "%s %ssending %d%% of traffic to version %s\n", at, step, e.Percent, e.To)
 	case rollout.EventWeightSet:
-		fmt.Fprintf(streams.Out, "%s %salias updated: %d%% on %s, %d%% on %s\n", at, step, e.Percent, e.To, 100-e.Percent, e.From)
+		fmt.Fprintf(out, "%s %salias updated: %d%% on %s, %d%% on %s\n", at, step, e.Percent, e.To, 100-e.Percent, e.From)
 	case rollout.EventWaiting:
-		fmt.Fprintf(streams.Out, "%s %swaiting %s before the check\n", at, step, e.Wait)
+		fmt.Fprintf(out, "%s %swaiting %s before the check\n", at, step, e.Wait)
 	case rollout.EventCheckPassed:
-		fmt.Fprintf(streams.Out, "%s %scheck passed\n", at, step)
+		fmt.Fprintf(out, "%s %scheck passed\n", at, step)
 	case rollout.EventCheckFailed:
-		fmt.Fprintf(streams.Out, "%s %scheck FAILED: %v\n", at, step, e.Err)
+		fmt.Fprintf(out, "%s %scheck FAILED: %v\n", at, step, e.Err)
 	case rollout.EventConflict:
-		fmt.Fprintf(streams.Out, "%s %sthe alias was changed by someone else: %v\n", at, step, e.Err)
+		fmt.Fprintf(out, "%s %sthe alias was changed by someone else: %v\n", at, step, e.Err)
 	case rollout.EventRolledBack:
-		fmt.Fprintf(streams.Out, "%s rolled back: the alias serves version %s only\n", at, e.From)
+		fmt.Fprintf(out, "%s rolled back: the alias serves version %s only\n", at, e.From)
 	case rollout.EventRollbackFail:
-		fmt.Fprintf(streams.Out, "%s rollback FAILED: %v\n", at, e.Err)
+		fmt.Fprintf(out, "%s rollback FAILED: %v\n", at, e.Err)
 	case rollout.EventInterrupted:
-		fmt.Fprintf(streams.Out, "%s interrupted at %s: resume with --resume, or undo with fcdeploy rollback %s/%s\n", at, strings.TrimSpace(step), e.Service, e.Alias)
+		fmt.Fprintf(out, "%s interrupted at %s: resume with --resume, or undo with fcdeploy rollback %s/%s\n", at, strings.TrimSpace(step), e.Service, e.Alias)
 	case rollout.EventDone:
-		fmt.Fprintf(streams.Out, "%s done: the alias serves version %s only\n", at, e.To)
+		fmt.Fprintf(out, "%s done: the alias serves version %s only\n", at, e.To)
 	}
 }

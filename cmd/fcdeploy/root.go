@@ -48,6 +48,16 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 		Version:       readBuildVersion().String(),
 	}
 	root.SetVersionTemplate("{{.Version}}")
+	if streams.Color == "" {
+		streams.Color = "auto"
+	}
+	pf := root.PersistentFlags()
+	pf.BoolVarP(&streams.Quiet, "quiet", "q", false, "print only errors and the final summary line (with --format json: only the summary)")
+	pf.StringVar(&streams.Color, "color", streams.Color, "colour output `WHEN`: auto (terminals, honouring NO_COLOR and FORCE_COLOR), always or never")
+	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions(colorModes...))
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		return checkColorMode(streams.Color)
+	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
@@ -65,7 +75,9 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 		newServeCmd(streams),
 		newShowCmd(streams),
 		newVersionCmd(streams),
+		newLogsCmd(streams),
 	)
+	registerCompletions(root)
 	return root
 }
 
@@ -77,13 +89,18 @@ func run(args []string, streams *IOStreams) int {
 	if err == nil {
 		return exitOK
 	}
+	code, shown := exitError, err
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
-		if ec.err != nil {
-			fmt.Fprintln(streams.ErrOut, "Error:", ec.err)
-		}
-		return ec.code
+		code, shown = ec.code, ec.err
 	}
-	fmt.Fprintln(streams.ErrOut, "Error:", err)
-	return exitError
+	if shown != nil {
+		fmt.Fprintln(streams.ErrOut, "Error:", shown)
+	}
+	if streams.events != nil {
+		// A JSON stream always ends with a summary, even when the command
+		// stopped before it could write one.
+		streams.events.failed(code, shown)
+	}
+	return code
 }

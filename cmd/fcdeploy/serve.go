@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,11 +10,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fcdeploy/fcdeploy/fc"
 	"github.com/fcdeploy/fcdeploy/localfc"
 	"github.com/fcdeploy/fcdeploy/localfc/store"
 )
@@ -27,6 +30,8 @@ type serveOptions struct {
 	keyID     string
 	keySecret string
 	accounts  []string
+	// ready is called once the server answers (tests wait on it).
+	ready func(url string)
 }
 
 func newServeCmd(streams *IOStreams) *cobra.Command {
@@ -45,7 +50,11 @@ Keys are bound to accounts: the --access-key-id key may use the accounts
 given by --account (repeatable; the first is also the account that requests
 to a bare address or localhost reach), else the default account only. The
 data directory's own key pair may use the accounts its credentials.json lists
-("*" for all, the default). A request for another account is refused (403).`,
+("*" for all, the default). A request for another account is refused (403).
+
+At start it prints where each HTTP trigger answers and which timer triggers it
+runs (triggers deployed later work too: timers are picked up within seconds).
+Invocations' logs are kept per function for "fcdeploy logs".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.keySecret == "" {
@@ -129,7 +138,10 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	defer localfc.RemoveServerInfo(dataDir)
 
 	printServeBanner(streams, url, dataDir, opts, defaultAccount, dirKeys.AccessKeyID, created)
-	printCustomDomains(ctx, streams, st, url)
+	if err := printServedTriggers(ctx, streams, st, url, defaultAccount); err != nil {
+		ln.Close()
+		return fmt.Errorf("serve %s: %w", dataDir, err)
+	}
 
 	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
 	pool, err := localfc.NewRuntimePool(dataDir, logger)
@@ -137,12 +149,15 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer pool.Close()
-	handler := localfc.New(localfc.Config{Store: st, Credentials: creds, KeyAccounts: keyAccounts, DefaultAccount: defaultAccount, Logger: logger, Runtime: pool})
+	handler := localfc.New(localfc.Config{Store: st, Credentials: creds, KeyAccounts: keyAccounts, DefaultAccount: defaultAccount, Logger: logger, Runtime: pool, Logs: localfc.NewInvocationLogs(dataDir)})
 	stopBackground := handler.StartBackground()
 	defer stopBackground()
 	srv := localfc.NewHTTPServer(handler, logger)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	if opts.ready != nil {
+		opts.ready(url)
+	}
 
 	select {
 	case err := <-serveErr:
@@ -155,6 +170,7 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
+	fmt.Fprintf(streams.Out, "fcdeploy serve: stopped (%s, data: %s)\n", url, dataDir)
 	return nil
 }
 
@@ -203,15 +219,110 @@ func printServeBanner(streams *IOStreams, url, dataDir string, opts *serveOption
 }
 
 // printCustomDomains lists the custom domains the server answers as it
-// starts (ones created later are answered too): a request reaches one by
-// carrying its name as Host.
-func printCustomDomains(ctx context.Context, streams *IOStreams, st store.CustomDomainStore, url string) {
+// starts (ones created later are answered too), each with its routes: a
+// request reaches one by carrying its name as Host. It returns how many
+// there are.
+func printCustomDomains(ctx context.Context, streams *IOStreams, st store.CustomDomainStore, url string) int {
 	domains, err := st.AllCustomDomains(ctx)
 	if err != nil || len(domains) == 0 {
-		return
+		return 0
 	}
 	fmt.Fprintf(streams.Out, "\nCustom domains answered here (send the name as Host):\n")
 	for _, d := range domains {
 		fmt.Fprintf(streams.Out, "  %s  (curl -H 'Host: %s' %s/)\n", d.DomainName, d.DomainName, url)
+		for _, r := range d.RouteConfig.Routes {
+			target := r.ServiceName
+			if r.Qualifier != "" && r.Qualifier != fc.QualifierLatest {
+				target += "." + r.Qualifier
+			}
+			line := fmt.Sprintf("    %s -> %s/%s", r.Path, target, r.FunctionName)
+			if len(r.Methods) > 0 {
+				line += " (" + strings.Join(r.Methods, ", ") + ")"
+			}
+			fmt.Fprintln(streams.Out, line)
+		}
 	}
+	return len(domains)
+}
+
+// servedTriggers are what a serve start announces: where HTTP triggers
+// answer and which timers run.
+type servedTriggers struct {
+	HTTP   []string // "shop/web  GET, POST (anonymous)  URL"
+	Timers []string // "shop/api/nightly  0 0 2 * * *  (qualifier live)"
+}
+
+// describeTriggers turns the store's triggers into the lines serve prints.
+// An HTTP trigger of another account than the default one is reached with
+// that account in x-fc-account-id, which the line says.
+func describeTriggers(refs []store.TriggerRef, url, defaultAccount string) servedTriggers {
+	var out servedTriggers
+	for _, r := range refs {
+		t := r.Trigger
+		name := r.ServiceName + "/" + r.FunctionName + "/" + t.TriggerName
+		if r.AccountID != defaultAccount {
+			name = "account " + r.AccountID + ": " + name
+		}
+		target := r.ServiceName
+		if t.Qualifier != "" && t.Qualifier != fc.QualifierLatest {
+			target += "." + t.Qualifier
+		}
+		switch t.TriggerType {
+		case "http":
+			var cfg fc.HTTPTriggerConfig
+			_ = json.Unmarshal(t.TriggerConfig, &cfg)
+			line := fmt.Sprintf("%s/2016-08-15/proxy/%s/%s/  %s", url, target, r.FunctionName, name)
+			var notes []string
+			if len(cfg.Methods) > 0 {
+				notes = append(notes, strings.Join(cfg.Methods, ", "))
+			}
+			if cfg.AuthType != "" && cfg.AuthType != "anonymous" {
+				notes = append(notes, "signed requests only (authType "+cfg.AuthType+")")
+			}
+			if r.AccountID != defaultAccount {
+				notes = append(notes, "send x-fc-account-id: "+r.AccountID)
+			}
+			if len(notes) > 0 {
+				line += " (" + strings.Join(notes, "; ") + ")"
+			}
+			out.HTTP = append(out.HTTP, line)
+		case "timer":
+			var cfg fc.TimerTriggerConfig
+			_ = json.Unmarshal(t.TriggerConfig, &cfg)
+			state := ""
+			if !cfg.Enable {
+				state = ", disabled"
+			}
+			out.Timers = append(out.Timers, fmt.Sprintf("%s  %q -> %s/%s%s", name, cfg.CronExpression, target, r.FunctionName, state))
+		}
+	}
+	return out
+}
+
+// printServedTriggers prints what the store serves: the HTTP triggers, the
+// custom domains with their routes, and the timers.
+func printServedTriggers(ctx context.Context, streams *IOStreams, st store.Store, url, defaultAccount string) error {
+	refs, err := st.AllTriggers(ctx)
+	if err != nil {
+		return err
+	}
+	d := describeTriggers(refs, url, defaultAccount)
+	out := streams.Out
+	if len(d.HTTP) > 0 {
+		fmt.Fprintln(out, "\nHTTP triggers:")
+		for _, l := range d.HTTP {
+			fmt.Fprintln(out, "  "+l)
+		}
+	}
+	domains := printCustomDomains(ctx, streams, st, url)
+	if len(d.Timers) > 0 {
+		fmt.Fprintln(out, "\nTimer triggers (run while serve runs):")
+		for _, l := range d.Timers {
+			fmt.Fprintln(out, "  "+l)
+		}
+	}
+	if len(d.HTTP) == 0 && len(d.Timers) == 0 && domains == 0 {
+		fmt.Fprintln(out, "\nNo HTTP or timer triggers and no custom domains yet: deploy some with fcdeploy apply.")
+	}
+	return nil
 }

@@ -23,8 +23,13 @@ func TestServeListsTheCustomDomainsItAnswers(t *testing.T) {
 	printCustomDomains(context.Background(), streams, st, "http://127.0.0.1:9000")
 	assert.Empty(t, out.String(), "nothing to say without custom domains")
 
-	_, err = st.CreateCustomDomain(context.Background(), "1", fc.CustomDomainInput{DomainName: "api.example.com"})
+	_, err = st.CreateCustomDomain(context.Background(), "1", fc.CustomDomainInput{DomainName: "api.example.com", RouteConfig: &fc.RouteConfig{Routes: []fc.PathConfig{
+		{Path: "/v1/*", ServiceName: "shop", Qualifier: "live", FunctionName: "web", Methods: []string{"GET"}},
+		{Path: "/", ServiceName: "shop", FunctionName: "home"},
+	}}})
 	require.NoError(t, err)
-	printCustomDomains(context.Background(), streams, st, "http://127.0.0.1:9000")
-	assert.Contains(t, out.String(), "  api.example.com  (curl -H 'Host: api.example.com' http://127.0.0.1:9000/)")
+	assert.Equal(t, 1, printCustomDomains(context.Background(), streams, st, "http://127.0.0.1:9000"))
+	assert.Contains(t, out.String(), "  api.example.com  (curl -H 'Host: api.example.com' http://127.0.0.1:9000/)\n")
+	assert.Contains(t, out.String(), "    /v1/* -> shop.live/web (GET)\n", "each route says where it leads")
+	assert.Contains(t, out.String(), "    / -> shop/home\n")
 }

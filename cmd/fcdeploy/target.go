@@ -26,8 +26,8 @@ type targetOptions struct {
 
 func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
 	f := cmd.Flags()
-	f.StringVar(&o.env, "env", "", "environment of fcdeploy.yaml to target (see `environments:`)")
-	f.StringVar(&o.endpoint, "endpoint", "", "Function Compute endpoint URL, or \"local\" for the embedded one (overrides the environment)")
+	f.StringVar(&o.env, "env", "", "environment `NAME` to target (an entry of environments: in fcdeploy.yaml)")
+	f.StringVar(&o.endpoint, "endpoint", "", "Function Compute endpoint `URL` (or host:port; http:// for loopback), or \"local\" for the embedded one (overrides the environment)")
 	f.StringVar(&o.accountID, "account-id", "", "account id (overrides the environment)")
 	f.StringVar(&o.region, "region", "", "region (overrides the environment)")
 }
@@ -84,7 +84,11 @@ func (o *targetOptions) connect(ctx context.Context, proj *manifest.Project) (*t
 		return nil, fmt.Errorf("environment %q: no fcdeploy.yaml was loaded to define it", o.env)
 	}
 	if o.endpoint != "" {
-		t.Endpoint = o.endpoint
+		e, err := normalizeEndpoint(o.endpoint)
+		if err != nil {
+			return nil, err
+		}
+		t.Endpoint = e
 	}
 	if o.accountID != "" {
 		t.AccountID = o.accountID

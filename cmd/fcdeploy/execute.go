@@ -1,0 +1,91 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fcdeploy/fcdeploy/applier"
+	"github.com/fcdeploy/fcdeploy/planner"
+	"github.com/fcdeploy/fcdeploy/render"
+)
+
+// checkParallelism refuses a --parallelism that would run nothing.
+func checkParallelism(n int) error {
+	if n < 1 {
+		return fmt.Errorf("--parallelism %d: at least one step must run at a time; give 1 or more (default 8)", n)
+	}
+	return nil
+}
+
+// showPlan shows the plan about to be applied: the text rendering, one
+// planned_change event per change with --format json, nothing with
+// --quiet.
+func showPlan(streams *IOStreams, plan *planner.Plan, opt render.TextOptions) error {
+	if streams.events != nil {
+		streams.events.planned(plan)
+		return nil
+	}
+	opt.Color = streams.ColorEnabled()
+	return render.Text(streams.Info(), plan, opt)
+}
+
+// announcePlan writes the planned_change events of a saved plan about to
+// be applied (its text was shown when it was made).
+func announcePlan(streams *IOStreams, plan *planner.Plan) {
+	if streams.events != nil {
+		streams.events.planned(plan)
+	}
+}
+
+// noChanges ends a run that had nothing to apply.
+func noChanges(streams *IOStreams) {
+	if streams.events != nil {
+		streams.events.unchanged("no_changes", "")
+	}
+}
+
+// applyPlan applies plan and reports it: one line (or JSON event) per
+// step, the summary on stdout, and every problem once, on stderr. The
+// returned error carries only the exit code: all there is to say was said.
+func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.Plan, code applier.CodeProvider, parallelism int, opt render.TextOptions) error {
+	if err := checkParallelism(parallelism); err != nil {
+		return err
+	}
+	opt.Color = streams.ColorEnabled()
+	if opt.Replan == "" && plan.PromotedFrom != "" {
+		opt.Replan = promoteCommand(plan.PromotedFrom, plan.Target.Env)
+	}
+	onEvent := func(e applier.Event) { _ = render.Event(streams.Info(), e, opt) }
+	if streams.events != nil {
+		onEvent = streams.events.step
+	}
+	res, err := applier.Apply(cmd.Context(), t.Client, plan, applier.Options{
+		Parallelism: parallelism,
+		Code:        code,
+		OnEvent:     onEvent,
+	})
+	if res == nil {
+		return err // refused before anything was sent
+	}
+	if streams.events != nil {
+		streams.events.applied(res)
+	} else {
+		if rerr := render.ApplySummary(streams.Out, res, opt); rerr != nil {
+			return rerr
+		}
+		if rerr := render.ApplyProblems(streams.ErrOut, res, opt); rerr != nil {
+			return rerr
+		}
+	}
+	exitCode := res.ExitCode()
+	if exitCode == exitOK {
+		return nil
+	}
+	if err == nil {
+		// Defensive: a result that is not OK always comes with an error.
+		return withExitCode(exitCode, errors.New("apply did not complete"))
+	}
+	return withExitCode(exitCode, nil)
+}
