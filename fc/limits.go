@@ -3,6 +3,7 @@ package fc
 import (
 	"fmt"
 	"hash/crc64"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -33,6 +34,50 @@ const (
 	MaxDescriptionLength       = 256
 	MaxAdditionalVersionWeight = 1.0
 )
+
+// Range is the allowed range of a numeric API field: Min to Max, a multiple
+// of Step when Step is not 0; Unit is for messages ("seconds").
+type Range struct {
+	Min, Max, Step float64
+	Unit           string
+}
+
+// Check says what is wrong with v, or nil when it is in range. The message
+// starts with "must", to follow the field's path.
+func (r Range) Check(v float64) error {
+	if v >= r.Min && v <= r.Max && (r.Step == 0 || math.Mod(v, r.Step) == 0) {
+		return nil
+	}
+	return fmt.Errorf("%s, not %s", r.Rule(), formatNumber(v))
+}
+
+// Rule is the range in words: "must be a multiple of 64 between 128 and 3072".
+func (r Range) Rule() string {
+	s := "must be between "
+	if r.Step != 0 {
+		s = "must be a multiple of " + formatNumber(r.Step) + " between "
+	}
+	s += formatNumber(r.Min) + " and " + formatNumber(r.Max)
+	if r.Unit != "" {
+		s += " " + r.Unit
+	}
+	return s
+}
+
+func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// Ranges are the numeric limits of the input fields, by resource kind
+// ("service", "function", "trigger", "alias") and JSON path, "*" standing
+// for a list item or map key. The manifest checks every decoded number
+// against them and a schema test keeps the JSON Schema equal to them.
+var Ranges = map[string]Range{
+	"function.memorySize":            {Min: MinMemorySize, Max: MaxMemorySize, Step: MemorySizeStep},
+	"function.timeout":               {Min: MinTimeout, Max: MaxTimeout, Unit: "seconds"},
+	"function.initializationTimeout": {Min: MinInitializationTimeout, Max: MaxInitializationTimeout, Unit: "seconds"},
+	"function.instanceConcurrency":   {Min: MinInstanceConcurrency, Max: MaxInstanceConcurrency},
+	"service.nasConfig.userId":       {Min: -1, Max: 65535},
+	"service.nasConfig.groupId":      {Min: -1, Max: 65535},
+}
 
 // NamePattern is the shape of service, function, trigger and alias names.
 const NamePattern = `^[A-Za-z_][A-Za-z0-9_-]*$`

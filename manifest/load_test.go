@@ -83,29 +83,29 @@ func TestTheShopFixtureLoadsWithStagingValues(t *testing.T) {
 	assert.Equal(t, []string{"notify", "shop"}, []string{p.Services[0].Name, p.Services[1].Name}, "services are sorted by name")
 
 	shop := p.Service("shop")
-	assert.Equal(t, "Shop backend (staging)", shop.Description)
+	assert.Equal(t, "Shop backend (staging)", *shop.Spec.Description)
 	assert.True(t, shop.Publish)
-	require.NotNil(t, shop.InternetAccess)
-	assert.True(t, *shop.InternetAccess)
+	require.NotNil(t, shop.Spec.InternetAccess)
+	assert.True(t, *shop.Spec.InternetAccess)
 	assert.Equal(t, AliasVersionLatest, shop.Alias("live").Version)
 
 	api := shop.Function("api")
-	assert.Equal(t, int32(128), api.MemorySize, "the staging var overrides the top-level memory")
+	assert.Equal(t, int32(128), *api.Spec.MemorySize, "the staging var overrides the top-level memory")
 	assert.Equal(t, CodeDir, api.Code.Kind)
 	assert.Equal(t, filepath.Join(p.Dir, "functions", "api"), api.Code.Path)
-	assert.Equal(t, "local-only-password", api.EnvironmentVariables["DB_PASSWORD"])
+	assert.Equal(t, "local-only-password", api.Spec.EnvironmentVariables["DB_PASSWORD"])
 	assert.True(t, api.Sensitive["DB_PASSWORD"])
 	assert.False(t, api.Sensitive["STAGE"])
-	assert.JSONEq(t, `{"authType":"anonymous","methods":["GET","POST"]}`, string(api.Triggers[0].Config))
-	assert.Equal(t, "live", api.Triggers[0].Qualifier)
+	assert.JSONEq(t, `{"authType":"anonymous","methods":["GET","POST"]}`, string(api.Triggers[0].Spec.TriggerConfig))
+	assert.Equal(t, "live", *api.Triggers[0].Spec.Qualifier)
 
 	worker := shop.Function("worker")
-	assert.Equal(t, int32(fc.DefaultMemorySize), worker.MemorySize)
-	assert.Equal(t, int32(60), worker.Timeout)
-	assert.Equal(t, `{"cronExpression":"0 0 2 * * *","enable":true,"payload":"{\"job\": \"reindex\"}"}`, string(worker.Triggers[0].Config), "config is canonical JSON")
+	assert.Equal(t, int32(fc.DefaultMemorySize), *worker.Spec.MemorySize)
+	assert.Equal(t, int32(60), *worker.Spec.Timeout)
+	assert.Equal(t, `{"cronExpression":"0 0 2 * * *","enable":true,"payload":"{\"job\": \"reindex\"}"}`, string(worker.Triggers[0].Spec.TriggerConfig), "config is canonical JSON")
 
 	email := p.Service("notify").Function("email")
-	assert.Equal(t, int32(fc.DefaultTimeout), email.Timeout)
+	assert.Equal(t, int32(fc.DefaultTimeout), *email.Spec.Timeout)
 	assert.Equal(t, Pos{File: "../testdata/manifests/shop/fcdeploy.yaml", Line: 58, Col: 7}, email.Pos)
 }
 
@@ -114,7 +114,7 @@ func TestTheHelloFixtureLoadsWithoutAnEnvironment(t *testing.T) {
 	p, err := Load("../testdata/manifests/hello/fcdeploy.yaml", LoadOptions{LookupEnv: noEnv})
 	require.NoError(t, err)
 	assert.Nil(t, p.Env)
-	assert.Equal(t, "Hello", p.Service("hello").Function("hello").EnvironmentVariables["GREETING"])
+	assert.Equal(t, "Hello", p.Service("hello").Function("hello").Spec.EnvironmentVariables["GREETING"])
 }
 
 func TestInterpolation(t *testing.T) {
@@ -155,8 +155,8 @@ services:
 			t.Parallel()
 			yaml := strings.Replace(strings.Replace(base, "%s", tc.description, 1), "%s", tc.memory, 1)
 			p := load(t, yaml, LoadOptions{Env: tc.envName, LookupEnv: envOf(tc.env)})
-			assert.Equal(t, tc.wantDesc, p.Services[0].Description)
-			assert.Equal(t, tc.wantMemory, p.Services[0].Functions[0].MemorySize)
+			assert.Equal(t, tc.wantDesc, *p.Services[0].Spec.Description)
+			assert.Equal(t, tc.wantMemory, *p.Services[0].Functions[0].Spec.MemorySize)
 		})
 	}
 }
@@ -181,7 +181,7 @@ services:
           APIKey: x
 `, LoadOptions{LookupEnv: envOf(map[string]string{"API": "s3cr3t"})})
 	fn := p.Services[0].Functions[0]
-	assert.Equal(t, "s3cr3t", fn.EnvironmentVariables["UPSTREAM"])
+	assert.Equal(t, "s3cr3t", fn.Spec.EnvironmentVariables["UPSTREAM"])
 	assert.Equal(t, map[string]bool{"UPSTREAM": true, "db_password": true, "APIKey": true}, fn.Sensitive)
 }
 
@@ -249,8 +249,8 @@ services:
         timeout: 60
 `, LoadOptions{})
 	fns := p.Services[0].Functions
-	assert.Equal(t, int32(30), fns[0].Timeout)
-	assert.Equal(t, int32(60), fns[1].Timeout)
+	assert.Equal(t, int32(30), *fns[0].Spec.Timeout)
+	assert.Equal(t, int32(60), *fns[1].Spec.Timeout)
 	assert.Equal(t, "index.handler", fns[1].Handler)
 }
 
@@ -485,29 +485,70 @@ func TestAManifestUsingEveryFieldLoads(t *testing.T) {
 	assert.Equal(t, "http://127.0.0.1:9000", p.Environments["staging"].Endpoint)
 
 	api := p.Service("api")
-	assert.Equal(t, "Public API (prod)", api.Description)
-	assert.Equal(t, &fc.LogConfig{Project: "logs", Logstore: "api"}, api.LogConfig)
-	assert.Equal(t, &fc.VPCConfig{VPCID: "vpc-1", VSwitchIDs: []string{"vsw-1", "vsw-2"}, SecurityGroupID: "sg-1"}, api.VPCConfig)
-	assert.Equal(t, 10003, api.NASConfig.UserID)
-	assert.Equal(t, "/mnt/api", api.NASConfig.MountPoints[0].MountDir)
+	assert.Equal(t, "Public API (prod)", *api.Spec.Description)
+	assert.Equal(t, &fc.LogConfig{Project: "logs", Logstore: "api"}, api.Spec.LogConfig)
+	assert.Equal(t, &fc.VPCConfig{VPCID: "vpc-1", VSwitchIDs: []string{"vsw-1", "vsw-2"}, SecurityGroupID: "sg-1"}, api.Spec.VPCConfig)
+	assert.Equal(t, 10003, api.Spec.NASConfig.UserID)
+	assert.Equal(t, "/mnt/api", api.Spec.NASConfig.MountPoints[0].MountDir)
 	assert.Equal(t, []string{"canary", "live"}, []string{api.Aliases[0].Name, api.Aliases[1].Name})
-	assert.Equal(t, map[string]float64{"4": 0.1}, api.Alias("canary").AdditionalVersionWeight)
+	assert.Equal(t, map[string]float64{"4": 0.1}, api.Alias("canary").Spec.AdditionalVersionWeight)
 
 	web := api.Function("web")
-	assert.Equal(t, int32(1024), web.MemorySize)
-	assert.Equal(t, int32(20), web.InstanceConcurrency)
-	assert.Equal(t, "8080", web.EnvironmentVariables["PORT"])
+	assert.Equal(t, int32(1024), *web.Spec.MemorySize)
+	assert.Equal(t, int32(20), *web.Spec.InstanceConcurrency)
+	assert.Equal(t, "8080", web.Spec.EnvironmentVariables["PORT"])
 	assert.Equal(t, map[string]bool{"API_TOKEN": true}, web.Sensitive)
 
 	jobs := api.Function("jobs")
-	assert.Equal(t, "index.init", jobs.Initializer)
-	assert.Equal(t, int32(10), jobs.InitializationTimeout)
+	assert.Equal(t, "index.init", *jobs.Spec.Initializer)
+	assert.Equal(t, int32(10), *jobs.Spec.InitializationTimeout)
 	assert.Equal(t, []string{"nightly", "uploads"}, []string{jobs.Triggers[0].Name, jobs.Triggers[1].Name})
-	assert.Equal(t, `{"cronExpression":"0 30 2 ? * MON-FRI","enable":false,"payload":"nightly"}`, string(jobs.Triggers[0].Config))
+	assert.Equal(t, `{"cronExpression":"0 30 2 ? * MON-FRI","enable":false,"payload":"nightly"}`, string(jobs.Triggers[0].Spec.TriggerConfig))
 	up := jobs.Triggers[1]
-	assert.Equal(t, "acs:oss:cn-hangzhou:111111:uploads", up.SourceARN)
-	assert.JSONEq(t, `{"events":["oss:ObjectCreated:*"],"filter":{"key":{"prefix":"incoming/","suffix":".csv"}}}`, string(up.Config))
+	assert.Equal(t, "acs:oss:cn-hangzhou:111111:uploads", *up.Spec.SourceARN)
+	assert.JSONEq(t, `{"events":["oss:ObjectCreated:*"],"filter":{"key":{"prefix":"incoming/","suffix":".csv"}}}`, string(up.Spec.TriggerConfig))
 
 	archived := api.Function("archived")
 	assert.Equal(t, CodeSource{Kind: CodeOSS, Bucket: "full-artifacts", Object: "archived.jar", Pos: archived.Code.Pos}, archived.Code)
+}
+
+func TestTheDecoderReportsEveryProblemOfAnAPIBlockAtOnce(t *testing.T) {
+	t.Parallel()
+	got := diagnostics(t, `
+project: demo
+services:
+  svc:
+    internetAccess: yes
+    logConfig: {project: p, logstroe: l}
+    vpcConfig: {vpcId: v, vSwitchIds: vsw-1, securityGroupId: sg}
+    nasConfig:
+      userId: ${env.UID}
+      mountPoints: [{serverAddr: a}]
+    functions:
+      fn:
+        runtime: python3
+        handler: index.handler
+        code: ./src
+        environmentVariables: {A: [1, 2]}
+`, LoadOptions{LookupEnv: envOf(map[string]string{"UID": "70000"})})
+	assert.Equal(t, []string{
+		`fcdeploy.yaml:5:21: services.svc.internetAccess: must be true or false, not "yes" (YAML 1.2 reads yes/on as text; write true)`,
+		`fcdeploy.yaml:6:16: services.svc.logConfig: missing required field "logstore"`,
+		`fcdeploy.yaml:6:29: services.svc.logConfig.logstroe: unknown field "logstroe"; did you mean "logstore"?`,
+		`fcdeploy.yaml:7:39: services.svc.vpcConfig.vSwitchIds: must be a list of strings, not "vsw-1"`,
+		`fcdeploy.yaml:9:15: services.svc.nasConfig.userId: must be between -1 and 65535, not *** (from ${env.UID})`,
+		`fcdeploy.yaml:10:21: services.svc.nasConfig.mountPoints.0: missing required field "mountDir"`,
+		`fcdeploy.yaml:16:35: services.svc.functions.fn.environmentVariables.A: must be a string, not a list`,
+	}, got)
+}
+
+func TestAnAPIFieldLeftOutTakesTheAPIsDefaultOrStaysUnmanaged(t *testing.T) {
+	t.Parallel()
+	p := load(t, minimal, LoadOptions{})
+	fn := p.Services[0].Functions[0].Input()
+	assert.Equal(t, int32(fc.DefaultMemorySize), *fn.MemorySize, "memorySize has a default")
+	assert.Equal(t, "", *fn.Description, "so has description: removing it clears it")
+	assert.NotNil(t, fn.EnvironmentVariables, "an empty environment clears the live one")
+	assert.Nil(t, fn.InstanceConcurrency, "without a default a field left out is not managed")
+	assert.Nil(t, p.Services[0].Input().InternetAccess)
 }
