@@ -107,12 +107,12 @@ func (s *serviceDiff) run() error {
 		in.ServiceName = name
 		s.add(Change{
 			Address: svcAddr, Kind: KindService, Action: ActionCreate, Service: name,
-			FieldChanges: serviceFieldChanges(&in, nil), ServiceInput: &in,
+			FieldChanges: serviceFieldChanges(&in, nil).changes, ServiceInput: &in,
 		})
 	case s.ds.Managed:
 		in := s.ds.Config
 		in.ServiceName = name
-		if fcs := serviceFieldChanges(&in, s.ls.Service); len(fcs) > 0 {
+		if fcs := serviceFieldChanges(&in, s.ls.Service).changes; len(fcs) > 0 {
 			s.add(Change{
 				Address: svcAddr, Kind: KindService, Action: ActionUpdate, Service: name,
 				FieldChanges: fcs, ETag: s.ls.Service.ETag, ServiceInput: &in,
@@ -301,7 +301,7 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 		}
 		s.add(Change{
 			Address: addr, Kind: KindFunction, Action: ActionCreate, Service: name, Function: df.Name,
-			FieldChanges:  functionFieldChanges(&in, nil, df.Sensitive),
+			FieldChanges:  functionFieldChanges(&in, nil, df.Sensitive).changes,
 			Code:          codeChange(df, "", true),
 			FunctionInput: &in, Sensitive: sensitive,
 			DependsOn: s.dep(ServiceAddress(name)),
@@ -315,7 +315,7 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 	case df.Code.OSSObject == "":
 		return fmt.Errorf("function %s/%s: desired code has no checksum", name, df.Name)
 	}
-	fcs := functionFieldChanges(&in, lf, df.Sensitive)
+	fcs := functionFieldChanges(&in, lf, df.Sensitive).changes
 	if len(fcs) == 0 && !upload {
 		s.plan.NoOps++
 		return nil
@@ -386,16 +386,17 @@ func (s *serviceDiff) triggers(df *DesiredFunction) ([]Change, error) {
 		case lt == nil:
 			out = append(out, Change{
 				Address: addr, Kind: KindTrigger, Action: ActionCreate, Service: name, Function: df.Name,
-				Name: dt.Name, FieldChanges: triggerFieldChanges(&in, nil), TriggerInput: &in, DependsOn: deps,
+				Name: dt.Name, FieldChanges: triggerFieldChanges(&in, nil).changes, TriggerInput: &in, DependsOn: deps,
 			})
-		case lt.TriggerType != in.TriggerType:
+		case triggerFieldChanges(&in, lt).replaceReason() != "":
+			d := triggerFieldChanges(&in, lt)
 			out = append(out, Change{
 				Address: addr, Kind: KindTrigger, Action: ActionReplace, Service: name, Function: df.Name,
-				Name: dt.Name, FieldChanges: triggerFieldChanges(&in, lt), TriggerInput: &in,
+				Name: dt.Name, FieldChanges: d.changes, TriggerInput: &in, Reason: d.replaceReason(),
 				ETag: lt.ETag, DependsOn: deps,
 			})
 		default:
-			fcs := triggerFieldChanges(&in, lt)
+			fcs := triggerFieldChanges(&in, lt).changes
 			if len(fcs) == 0 {
 				s.plan.NoOps++
 				continue
