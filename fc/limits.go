@@ -33,6 +33,16 @@ const (
 	MaxRequestSkewMinutes      = 15
 	MaxDescriptionLength       = 256
 	MaxAdditionalVersionWeight = 1.0
+	DefaultCAPort              = 9000 // custom runtimes and containers listen here
+	// cpu is in vCPUs, a multiple of 0.05; the bounds are those of the
+	// FC 2.0 console (the reference gives only the step).
+	MinCPU  = 0.05
+	MaxCPU  = 16
+	CPUStep = 0.05
+	// gpuMemorySize is in MB, a multiple of 1024; the largest is that of
+	// the biggest GPU type (fc.gpu.ampere.1, 80 GB), not a documented bound.
+	GPUMemorySizeStep = 1024
+	MaxGPUMemorySize  = 80 * 1024
 )
 
 // Range is the allowed range of a numeric API field: Min to Max, a multiple
@@ -45,7 +55,10 @@ type Range struct {
 // Check says what is wrong with v, or nil when it is in range. The message
 // starts with "must", to follow the field's path.
 func (r Range) Check(v float64) error {
-	if v >= r.Min && v <= r.Max && (r.Step == 0 || math.Mod(v, r.Step) == 0) {
+	// Steps like 0.05 are not exact in binary: compare the quotient with a
+	// tolerance rather than the remainder with 0.
+	q := v / r.Step
+	if v >= r.Min && v <= r.Max && (r.Step == 0 || math.Abs(q-math.Round(q)) < 1e-9) {
 		return nil
 	}
 	return fmt.Errorf("%s, not %s", r.Rule(), formatNumber(v))
@@ -71,13 +84,31 @@ func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64)
 // for a list item or map key. The manifest checks every decoded number
 // against them and a schema test keeps the JSON Schema equal to them.
 var Ranges = map[string]Range{
-	"function.memorySize":            {Min: MinMemorySize, Max: MaxMemorySize, Step: MemorySizeStep},
-	"function.timeout":               {Min: MinTimeout, Max: MaxTimeout, Unit: "seconds"},
-	"function.initializationTimeout": {Min: MinInitializationTimeout, Max: MaxInitializationTimeout, Unit: "seconds"},
-	"function.instanceConcurrency":   {Min: MinInstanceConcurrency, Max: MaxInstanceConcurrency},
-	"service.nasConfig.userId":       {Min: -1, Max: 65535},
-	"service.nasConfig.groupId":      {Min: -1, Max: 65535},
+	"function.memorySize":              {Min: MinMemorySize, Max: MaxMemorySize, Step: MemorySizeStep},
+	"function.timeout":                 {Min: MinTimeout, Max: MaxTimeout, Unit: "seconds"},
+	"function.initializationTimeout":   {Min: MinInitializationTimeout, Max: MaxInitializationTimeout, Unit: "seconds"},
+	"function.instanceConcurrency":     {Min: MinInstanceConcurrency, Max: MaxInstanceConcurrency},
+	"service.nasConfig.userId":         {Min: -1, Max: 65535},
+	"service.nasConfig.groupId":        {Min: -1, Max: 65535},
+	"function.caPort":                  {Min: 1, Max: 65535},
+	"function.cpu":                     {Min: MinCPU, Max: MaxCPU, Step: CPUStep},
+	"function.gpuMemorySize":           {Min: GPUMemorySizeStep, Max: MaxGPUMemorySize, Step: GPUMemorySizeStep},
+	"function.instanceSoftConcurrency": {Min: MinInstanceConcurrency, Max: MaxInstanceConcurrency},
 }
+
+// Enums are the values an input field may take, by the same keys as
+// Ranges; numbers are written as text.
+var Enums = map[string][]string{
+	"function.instanceType":                           InstanceTypes,
+	"function.diskSize":                               {"512", "10240"},
+	"function.customContainerConfig.accelerationType": {"Default", "None"},
+	"service.tracingConfig.type":                      {"Jaeger"},
+}
+
+// InstanceTypes are the values of a function's instanceType: e1 (elastic,
+// the default), c1 (performance), the GPU types, and g1 (an old name of
+// fc.gpu.tesla.1).
+var InstanceTypes = []string{"e1", "c1", "fc.gpu.tesla.1", "fc.gpu.ampere.1", "fc.gpu.ada.1", "g1"}
 
 // NamePattern is the shape of service, function, trigger and alias names.
 const NamePattern = `^[A-Za-z_][A-Za-z0-9_-]*$`

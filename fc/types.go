@@ -12,8 +12,31 @@ import (
 
 // LogConfig says where Function Compute pushes execution logs.
 type LogConfig struct {
-	Project  string `json:"project" fc:"required"`
-	Logstore string `json:"logstore" fc:"required"`
+	Project               string `json:"project" fc:"required"`
+	Logstore              string `json:"logstore" fc:"required"`
+	EnableRequestMetrics  bool   `json:"enableRequestMetrics"`
+	EnableInstanceMetrics bool   `json:"enableInstanceMetrics"`
+}
+
+// TracingConfig sends traces to a tracing backend; Type is "Jaeger" and
+// Params holds {"endpoint": URL} for it.
+type TracingConfig struct {
+	Type   string            `json:"type" fc:"required"`
+	Params map[string]string `json:"params"`
+}
+
+// OSSMountPoint is one OSS bucket mounted into a service's functions.
+type OSSMountPoint struct {
+	BucketName string `json:"bucketName" fc:"required"`
+	BucketPath string `json:"bucketPath"`
+	Endpoint   string `json:"endpoint" fc:"required"`
+	MountDir   string `json:"mountDir" fc:"required"`
+	ReadOnly   bool   `json:"readOnly"`
+}
+
+// OSSMountConfig mounts OSS buckets into a service's functions.
+type OSSMountConfig struct {
+	MountPoints []OSSMountPoint `json:"mountPoints" fc:"required"`
 }
 
 // VPCConfig attaches a service to a VPC.
@@ -39,27 +62,31 @@ type NASConfig struct {
 // ServiceInput is the body of CreateService (ServiceName required) and
 // UpdateService (ServiceName ignored).
 type ServiceInput struct {
-	ServiceName    string     `json:"serviceName,omitempty" fc:"name"`
-	Description    *string    `json:"description,omitempty" fc:"default="`
-	Role           *string    `json:"role,omitempty" fc:"default="`
-	InternetAccess *bool      `json:"internetAccess,omitempty"`
-	LogConfig      *LogConfig `json:"logConfig,omitempty"`
-	VPCConfig      *VPCConfig `json:"vpcConfig,omitempty"`
-	NASConfig      *NASConfig `json:"nasConfig,omitempty"`
+	ServiceName    string          `json:"serviceName,omitempty" fc:"name"`
+	Description    *string         `json:"description,omitempty" fc:"default="`
+	Role           *string         `json:"role,omitempty" fc:"default="`
+	InternetAccess *bool           `json:"internetAccess,omitempty"`
+	LogConfig      *LogConfig      `json:"logConfig,omitempty"`
+	VPCConfig      *VPCConfig      `json:"vpcConfig,omitempty"`
+	NASConfig      *NASConfig      `json:"nasConfig,omitempty"`
+	TracingConfig  *TracingConfig  `json:"tracingConfig,omitempty"`
+	OSSMountConfig *OSSMountConfig `json:"ossMountConfig,omitempty"`
 }
 
 // Service is a ServiceResponse.
 type Service struct {
-	ServiceName      string    `json:"serviceName"`
-	ServiceID        string    `json:"serviceId" fc:"readonly"`
-	Description      string    `json:"description"`
-	Role             string    `json:"role"`
-	InternetAccess   bool      `json:"internetAccess"`
-	LogConfig        LogConfig `json:"logConfig"`
-	VPCConfig        VPCConfig `json:"vpcConfig"`
-	NASConfig        NASConfig `json:"nasConfig"`
-	CreatedTime      string    `json:"createdTime" fc:"readonly"`
-	LastModifiedTime string    `json:"lastModifiedTime" fc:"readonly"`
+	ServiceName      string         `json:"serviceName"`
+	ServiceID        string         `json:"serviceId" fc:"readonly"`
+	Description      string         `json:"description"`
+	Role             string         `json:"role"`
+	InternetAccess   bool           `json:"internetAccess"`
+	LogConfig        LogConfig      `json:"logConfig"`
+	VPCConfig        VPCConfig      `json:"vpcConfig"`
+	NASConfig        NASConfig      `json:"nasConfig"`
+	TracingConfig    TracingConfig  `json:"tracingConfig"`
+	OSSMountConfig   OSSMountConfig `json:"ossMountConfig"`
+	CreatedTime      string         `json:"createdTime" fc:"readonly"`
+	LastModifiedTime string         `json:"lastModifiedTime" fc:"readonly"`
 	// ETag is carried by the ETag response header, not the body.
 	ETag string `json:"-"`
 }
@@ -71,40 +98,118 @@ type Code struct {
 	OSSObjectName string `json:"ossObjectName,omitempty"`
 }
 
+// CustomContainerConfig runs a function from a container image (runtime
+// custom-container). Command and Args are strings, as every SDK sends them.
+type CustomContainerConfig struct {
+	Image            string `json:"image" fc:"required"`
+	Command          string `json:"command"`
+	Args             string `json:"args"`
+	AccelerationType string `json:"accelerationType"`
+	InstanceID       string `json:"instanceID"`
+}
+
+// DNSOption is one resolver option (resolv.conf style).
+type DNSOption struct {
+	Name  string `json:"name" fc:"required"`
+	Value string `json:"value"`
+}
+
+// CustomDNS is a function's resolver configuration.
+type CustomDNS struct {
+	NameServers []string    `json:"nameServers"`
+	Searches    []string    `json:"searches"`
+	DNSOptions  []DNSOption `json:"dnsOptions"`
+}
+
+// CustomRuntimeConfig is how a custom runtime's instance is started:
+// Command then Args; without it, the code's bootstrap.
+type CustomRuntimeConfig struct {
+	Command []string `json:"command"`
+	Args    []string `json:"args"`
+}
+
+// CustomHealthCheckConfig probes a custom runtime's or container's HTTP
+// server.
+type CustomHealthCheckConfig struct {
+	HTTPGetURL          string `json:"httpGetUrl" fc:"required"`
+	InitialDelaySeconds int32  `json:"initialDelaySeconds"`
+	PeriodSeconds       int32  `json:"periodSeconds"`
+	TimeoutSeconds      int32  `json:"timeoutSeconds"`
+	FailureThreshold    int32  `json:"failureThreshold"`
+	SuccessThreshold    int32  `json:"successThreshold"`
+}
+
+// LifecycleHook is one instance lifecycle hook.
+type LifecycleHook struct {
+	Handler string `json:"handler"`
+	Timeout int32  `json:"timeout"`
+}
+
+// InstanceLifecycleConfig holds the hooks run before an instance is frozen
+// and before it is stopped.
+type InstanceLifecycleConfig struct {
+	PreFreeze *LifecycleHook `json:"preFreeze,omitempty"`
+	PreStop   *LifecycleHook `json:"preStop,omitempty"`
+}
+
 // FunctionInput is the body of CreateFunction (FunctionName, Runtime,
 // Handler and Code required) and UpdateFunction (all optional).
 type FunctionInput struct {
-	FunctionName          string            `json:"functionName,omitempty" fc:"name"`
-	Description           *string           `json:"description,omitempty" fc:"default="`
-	Runtime               *string           `json:"runtime,omitempty" fc:"required"`
-	Handler               *string           `json:"handler,omitempty" fc:"required"`
-	MemorySize            *int32            `json:"memorySize,omitempty" fc:"default=128"`
-	Timeout               *int32            `json:"timeout,omitempty" fc:"default=3"`
-	Initializer           *string           `json:"initializer,omitempty" fc:"default="`
-	InitializationTimeout *int32            `json:"initializationTimeout,omitempty"`
-	InstanceConcurrency   *int32            `json:"instanceConcurrency,omitempty"`
-	EnvironmentVariables  map[string]string `json:"environmentVariables" fc:"secretnames,default={}"`
-	Code                  *Code             `json:"code,omitempty" fc:"writeonly"`
+	FunctionName            string                   `json:"functionName,omitempty" fc:"name"`
+	Description             *string                  `json:"description,omitempty" fc:"default="`
+	Runtime                 *string                  `json:"runtime,omitempty" fc:"required"`
+	Handler                 *string                  `json:"handler,omitempty" fc:"required"`
+	MemorySize              *int32                   `json:"memorySize,omitempty" fc:"default=128"`
+	Timeout                 *int32                   `json:"timeout,omitempty" fc:"default=3"`
+	Initializer             *string                  `json:"initializer,omitempty" fc:"default="`
+	InitializationTimeout   *int32                   `json:"initializationTimeout,omitempty"`
+	InstanceConcurrency     *int32                   `json:"instanceConcurrency,omitempty"`
+	EnvironmentVariables    map[string]string        `json:"environmentVariables" fc:"secretnames,default={}"`
+	CustomContainerConfig   *CustomContainerConfig   `json:"customContainerConfig,omitempty"`
+	CAPort                  *int32                   `json:"caPort,omitempty"`
+	InstanceType            *string                  `json:"instanceType,omitempty"`
+	Layers                  []string                 `json:"layers,omitempty"`
+	CustomDNS               *CustomDNS               `json:"customDNS,omitempty"`
+	CustomRuntimeConfig     *CustomRuntimeConfig     `json:"customRuntimeConfig,omitempty"`
+	CustomHealthCheckConfig *CustomHealthCheckConfig `json:"customHealthCheckConfig,omitempty"`
+	InstanceLifecycleConfig *InstanceLifecycleConfig `json:"instanceLifecycleConfig,omitempty"`
+	CPU                     *float64                 `json:"cpu,omitempty"`
+	DiskSize                *int32                   `json:"diskSize,omitempty"`
+	GPUMemorySize           *int32                   `json:"gpuMemorySize,omitempty"`
+	InstanceSoftConcurrency *int32                   `json:"instanceSoftConcurrency,omitempty"`
+	Code                    *Code                    `json:"code,omitempty" fc:"writeonly"`
 }
 
 // Function is a FunctionResponse.
 type Function struct {
-	FunctionID            string            `json:"functionId" fc:"readonly"`
-	FunctionName          string            `json:"functionName"`
-	Description           string            `json:"description"`
-	Runtime               string            `json:"runtime"`
-	Handler               string            `json:"handler"`
-	MemorySize            int32             `json:"memorySize"`
-	Timeout               int32             `json:"timeout"`
-	Initializer           string            `json:"initializer"`
-	InitializationTimeout int32             `json:"initializationTimeout"`
-	InstanceConcurrency   int32             `json:"instanceConcurrency"`
-	EnvironmentVariables  map[string]string `json:"environmentVariables"`
-	CodeChecksum          string            `json:"codeChecksum" fc:"readonly"`
-	CodeSize              int64             `json:"codeSize" fc:"readonly"`
-	CreatedTime           string            `json:"createdTime" fc:"readonly"`
-	LastModifiedTime      string            `json:"lastModifiedTime" fc:"readonly"`
-	ETag                  string            `json:"-"`
+	FunctionID              string                  `json:"functionId" fc:"readonly"`
+	FunctionName            string                  `json:"functionName"`
+	Description             string                  `json:"description"`
+	Runtime                 string                  `json:"runtime"`
+	Handler                 string                  `json:"handler"`
+	MemorySize              int32                   `json:"memorySize"`
+	Timeout                 int32                   `json:"timeout"`
+	Initializer             string                  `json:"initializer"`
+	InitializationTimeout   int32                   `json:"initializationTimeout"`
+	InstanceConcurrency     int32                   `json:"instanceConcurrency"`
+	EnvironmentVariables    map[string]string       `json:"environmentVariables"`
+	CustomContainerConfig   CustomContainerConfig   `json:"customContainerConfig"`
+	CAPort                  int32                   `json:"caPort"`
+	InstanceType            string                  `json:"instanceType"`
+	Layers                  []string                `json:"layers"`
+	CustomDNS               CustomDNS               `json:"customDNS"`
+	CustomRuntimeConfig     CustomRuntimeConfig     `json:"customRuntimeConfig"`
+	CustomHealthCheckConfig CustomHealthCheckConfig `json:"customHealthCheckConfig"`
+	InstanceLifecycleConfig InstanceLifecycleConfig `json:"instanceLifecycleConfig"`
+	CPU                     float64                 `json:"cpu"`
+	DiskSize                int32                   `json:"diskSize"`
+	GPUMemorySize           int32                   `json:"gpuMemorySize"`
+	InstanceSoftConcurrency int32                   `json:"instanceSoftConcurrency"`
+	CodeChecksum            string                  `json:"codeChecksum" fc:"readonly"`
+	CodeSize                int64                   `json:"codeSize" fc:"readonly"`
+	CreatedTime             string                  `json:"createdTime" fc:"readonly"`
+	LastModifiedTime        string                  `json:"lastModifiedTime" fc:"readonly"`
+	ETag                    string                  `json:"-"`
 }
 
 // FunctionCode is a FunctionCodeResponse.

@@ -223,7 +223,9 @@ func (l *loader) decodeValue(n *yaml.Node, path string, rv reflect.Value, kind s
 			l.errorf(n, path, "must be a string, not %s", describe(n))
 			return
 		}
-		rv.SetString(n.Value)
+		if l.inEnum(n, path, kind, fpath, n.Value) {
+			rv.SetString(n.Value)
+		}
 	case reflect.Bool:
 		if b, ok := l.boolean(n, path); ok {
 			rv.SetBool(b)
@@ -237,7 +239,7 @@ func (l *loader) decodeValue(n *yaml.Node, path string, rv reflect.Value, kind s
 			l.errorf(n, path, "the number %d is too large", i)
 			return
 		}
-		if l.inRange(n, path, kind, fpath, float64(i)) {
+		if l.inRange(n, path, kind, fpath, float64(i)) && l.inEnum(n, path, kind, fpath, strconv.FormatInt(i, 10)) {
 			rv.SetInt(i)
 		}
 	case reflect.Float32, reflect.Float64:
@@ -260,6 +262,19 @@ func (l *loader) inRange(n *yaml.Node, path, kind string, fpath []string, v floa
 		return false
 	}
 	return true
+}
+
+func (l *loader) inEnum(n *yaml.Node, path, kind string, fpath []string, v string) bool {
+	values, ok := fc.Enums[kind+"."+strings.Join(fpath, ".")]
+	if !ok || slices.Contains(values, v) {
+		return true
+	}
+	msg := fmt.Sprintf("%q is not one of: %s", v, strings.Join(values, ", "))
+	if s := DidYouMean(v, values); s != "" {
+		msg = fmt.Sprintf("%q is not allowed; did you mean %q? Allowed: %s", v, s, strings.Join(values, ", "))
+	}
+	l.errorf(n, path, "%s", msg)
+	return false
 }
 
 func (l *loader) boolean(v *yaml.Node, path string) (value, ok bool) {

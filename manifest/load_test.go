@@ -552,3 +552,64 @@ func TestAnAPIFieldLeftOutTakesTheAPIsDefaultOrStaysUnmanaged(t *testing.T) {
 	assert.Nil(t, fn.InstanceConcurrency, "without a default a field left out is not managed")
 	assert.Nil(t, p.Services[0].Input().InternetAccess)
 }
+
+func TestTheFieldsAddedSince2018AreDecodedUnderTheirAPINames(t *testing.T) {
+	t.Parallel()
+	p := load(t, `
+project: demo
+services:
+  svc:
+    logConfig: {project: logs, logstore: svc, enableRequestMetrics: true}
+    tracingConfig: {type: Jaeger, params: {endpoint: "http://jaeger:14268"}}
+    ossMountConfig:
+      mountPoints: [{bucketName: b, endpoint: "http://oss", mountDir: /mnt/b, readOnly: true}]
+    functions:
+      fn:
+        runtime: custom
+        handler: index.handler
+        code: ./src
+        caPort: 8080
+        instanceType: c1
+        layers: ["acs:fc:cn-hangzhou:1:layers/l/versions/1"]
+        customDNS: {nameServers: [8.8.8.8], dnsOptions: [{name: ndots, value: "2"}]}
+        customRuntimeConfig: {command: [./server], args: [--port, "8080"]}
+        customHealthCheckConfig: {httpGetUrl: /ready, periodSeconds: 5}
+        instanceLifecycleConfig: {preStop: {handler: stop, timeout: 3}}
+        cpu: 0.35
+        diskSize: 512
+        instanceConcurrency: 10
+        instanceSoftConcurrency: 5
+`, LoadOptions{})
+	s := p.Services[0].Input()
+	assert.True(t, s.LogConfig.EnableRequestMetrics)
+	assert.Equal(t, map[string]string{"endpoint": "http://jaeger:14268"}, s.TracingConfig.Params)
+	assert.Equal(t, []fc.OSSMountPoint{{BucketName: "b", Endpoint: "http://oss", MountDir: "/mnt/b", ReadOnly: true}}, s.OSSMountConfig.MountPoints)
+	f := p.Services[0].Functions[0].Input()
+	assert.Equal(t, int32(8080), *f.CAPort)
+	assert.Equal(t, "c1", *f.InstanceType)
+	assert.Equal(t, []string{"acs:fc:cn-hangzhou:1:layers/l/versions/1"}, f.Layers)
+	assert.Equal(t, []fc.DNSOption{{Name: "ndots", Value: "2"}}, f.CustomDNS.DNSOptions)
+	assert.Equal(t, []string{"--port", "8080"}, f.CustomRuntimeConfig.Args)
+	assert.Equal(t, int32(5), f.CustomHealthCheckConfig.PeriodSeconds)
+	assert.Equal(t, &fc.LifecycleHook{Handler: "stop", Timeout: 3}, f.InstanceLifecycleConfig.PreStop)
+	assert.Equal(t, 0.35, *f.CPU)
+	assert.Equal(t, int32(512), *f.DiskSize)
+	assert.Equal(t, int32(5), *f.InstanceSoftConcurrency)
+}
+
+func TestTheNewFieldsAreCheckedAgainstFCsLimits(t *testing.T) {
+	t.Parallel()
+	got := diagnostics(t, minimal+`        instanceType: c2
+        cpu: 0.33
+        diskSize: 1024
+        caPort: 70000
+        instanceSoftConcurrency: 5
+`, LoadOptions{})
+	assert.Equal(t, []string{
+		`fcdeploy.yaml:10:23: services.svc.functions.fn.instanceType: "c2" is not allowed; did you mean "c1"? Allowed: ` + strings.Join(fc.InstanceTypes, ", "),
+		`fcdeploy.yaml:11:14: services.svc.functions.fn.cpu: must be a multiple of 0.05 between 0.05 and 16, not 0.33`,
+		`fcdeploy.yaml:12:19: services.svc.functions.fn.diskSize: "1024" is not allowed; did you mean "10240"? Allowed: 512, 10240`,
+		`fcdeploy.yaml:13:17: services.svc.functions.fn.caPort: must be between 1 and 65535, not 70000`,
+		`fcdeploy.yaml:14:34: services.svc.functions.fn.instanceSoftConcurrency: 5 is more than 1 when instanceConcurrency is not set; scale-out starts at the soft limit, so it must not exceed the hard one`,
+	}, got)
+}

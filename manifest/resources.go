@@ -126,6 +126,13 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 	if b.has("code") {
 		f.Code = l.code(b, path+".code")
 	}
+	if soft, hard := f.Spec.InstanceSoftConcurrency, f.Spec.InstanceConcurrency; soft != nil && *soft > 1 && (hard == nil || *soft > *hard) {
+		limit := "1 when instanceConcurrency is not set"
+		if hard != nil {
+			limit = fmt.Sprintf("instanceConcurrency (%d)", *hard)
+		}
+		l.errorf(b.vals["instanceSoftConcurrency"], path+".instanceSoftConcurrency", "%d is more than %s; scale-out starts at the soft limit, so it must not exceed the hard one", *soft, limit)
+	}
 	// A value is secret by its name, or by its origin: the process
 	// environment.
 	if n := b.vals["environmentVariables"]; n != nil && n.Kind == yaml.MappingNode {

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -191,6 +192,24 @@ func TestTheSchemaRangesAreFCsRanges(t *testing.T) {
 			assert.Equal(t, r.Step, s["multipleOf"], "%s multipleOf", key)
 		}
 		assert.Equal(t, r.Rule(), rule, "%s: the schema's message is fc's", key)
+	}
+}
+
+// The schema's enums are fc.Enums.
+func TestTheSchemaEnumsAreFCsEnums(t *testing.T) {
+	t.Parallel()
+	defs := map[string]string{"service": "/definitions/service", "function": "/definitions/function"}
+	for key, values := range fc.Enums {
+		kind, path, _ := strings.Cut(key, ".")
+		s := at(t, defs[kind])
+		for _, tok := range strings.Split(path, ".") {
+			s, _ = resolve(s)["properties"].(map[string]any)[tok].(map[string]any)
+		}
+		var got []string
+		for _, v := range resolve(s)["enum"].([]any) {
+			got = append(got, strings.TrimSuffix(strings.TrimSuffix(fmt.Sprint(v), ".0"), "e+00"))
+		}
+		assert.Equal(t, values, got, key)
 	}
 }
 
