@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Limits of Function Compute, the one source of truth for the manifest
@@ -116,10 +117,58 @@ const NamePattern = `^[A-Za-z_][A-Za-z0-9_-]*$`
 var nameRE = regexp.MustCompile(NamePattern)
 
 // Runtimes are the runtime identifiers Function Compute accepts.
+// (FC 2.0: the union of the 2021-04-06 OpenAPI enum and the Serverless
+// Devs list), each language oldest first.
 var Runtimes = []string{
-	"nodejs6", "nodejs8", "nodejs10", "nodejs12", "nodejs14",
-	"python2.7", "python3", "python3.9",
-	"java8", "java11", "php7.2", "dotnetcore2.1", "custom",
+	"nodejs4.4", "nodejs6", "nodejs8", "nodejs10", "nodejs12", "nodejs14", "nodejs16", "nodejs18", "nodejs20",
+	"python2.7", "python3", "python3.9", "python3.10",
+	"java8", "java11", "php7.2", "dotnetcore2.1", "dotnetcore3.1", "go1",
+	"custom", "custom.debian10", "custom-container",
+}
+
+// RuntimeLanguage splits a runtime identifier into its language and major
+// version: nodejs18 is ("nodejs", 18), python3.10 ("python", 3), go1
+// ("go", 1); custom.debian10 and custom-container are ("custom", -1).
+func RuntimeLanguage(runtime string) (language string, major int) {
+	i := 0
+	for i < len(runtime) && runtime[i] >= 'a' && runtime[i] <= 'z' {
+		i++
+	}
+	j := i
+	for j < len(runtime) && runtime[j] >= '0' && runtime[j] <= '9' {
+		j++
+	}
+	major, err := strconv.Atoi(runtime[i:j])
+	if err != nil {
+		major = -1
+	}
+	return runtime[:i], major
+}
+
+// RuntimesOf lists the runtimes of a language, oldest first.
+func RuntimesOf(language string) []string {
+	var out []string
+	for _, r := range Runtimes {
+		if l, _ := RuntimeLanguage(r); l == language {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RuntimeCandidates are the runtimes a "did you mean" may propose for a
+// mistyped one: every runtime but the older major versions of the language
+// typed. Proposing nodejs8 for nodejs18 would be a silent downgrade.
+func RuntimeCandidates(typed string) []string {
+	lang, major := RuntimeLanguage(strings.ToLower(typed))
+	var out []string
+	for _, r := range Runtimes {
+		if l, m := RuntimeLanguage(r); l == lang && major >= 0 && m < major {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // TriggerTypes are the trigger types Function Compute accepts.

@@ -613,3 +613,20 @@ func TestTheNewFieldsAreCheckedAgainstFCsLimits(t *testing.T) {
 		`fcdeploy.yaml:14:34: services.svc.functions.fn.instanceSoftConcurrency: 5 is more than 1 when instanceConcurrency is not set; scale-out starts at the soft limit, so it must not exceed the hard one`,
 	}, got)
 }
+
+func TestRuntimesOfTodayAreAcceptedAndATooNewOneListsItsLanguage(t *testing.T) {
+	t.Parallel()
+	for runtime, handler := range map[string]string{
+		"nodejs18": "index.handler", "nodejs20": "index.handler", "python3.10": "index.handler",
+		"custom.debian10": "anything", "custom": "bootstrap", "go1": "main", "dotnetcore3.1": "App::Ns.C::Handle",
+	} {
+		yaml := strings.Replace(strings.Replace(minimal, "python3", runtime, 1), "index.handler", handler, 1)
+		assert.Empty(t, diagnostics(t, yaml, LoadOptions{}), "%s with handler %q", runtime, handler)
+	}
+	got := diagnostics(t, strings.Replace(minimal, "python3", "nodejs99", 1), LoadOptions{})
+	assert.Equal(t, []string{
+		`fcdeploy.yaml:7:18: services.svc.functions.fn.runtime: "nodejs99" is not a supported runtime; the nodejs runtimes are: nodejs4.4, nodejs6, nodejs8, nodejs10, nodejs12, nodejs14, nodejs16, nodejs18, nodejs20`,
+	}, got)
+	got = diagnostics(t, strings.Replace(minimal, "python3", "nodejs1", 1), LoadOptions{})
+	assert.Contains(t, got[0], `did you mean "nodejs18"?`, "of equally close runtimes, the newest is proposed")
+}

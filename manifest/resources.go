@@ -153,9 +153,21 @@ func (l *loader) checkRuntime(n *yaml.Node, path, runtime string) {
 	if slices.Contains(fc.Runtimes, runtime) {
 		return
 	}
-	msg := fmt.Sprintf("%q is not one of: %s", runtime, strings.Join(fc.Runtimes, ", "))
-	if s := DidYouMean(runtime, fc.Runtimes); s != "" {
+	lang, _ := fc.RuntimeLanguage(runtime)
+	same := fc.RuntimesOf(lang)
+	var msg string
+	// Newest first, so that of equally close runtimes the newest is proposed.
+	candidates := slices.Clone(fc.RuntimeCandidates(runtime))
+	slices.Reverse(candidates)
+	switch s := DidYouMean(runtime, candidates); {
+	case s != "":
 		msg = fmt.Sprintf("%q is not a supported runtime; did you mean %q? Supported: %s", runtime, s, strings.Join(fc.Runtimes, ", "))
+	case len(same) > 0 && lang != "":
+		// A version newer than any Function Compute offers: list the
+		// language's runtimes rather than suggest an older one.
+		msg = fmt.Sprintf("%q is not a supported runtime; the %s runtimes are: %s", runtime, lang, strings.Join(same, ", "))
+	default:
+		msg = fmt.Sprintf("%q is not one of: %s", runtime, strings.Join(fc.Runtimes, ", "))
 	}
 	l.errorf(n, path, "%s", msg)
 }
