@@ -155,20 +155,22 @@ type InstanceLifecycleConfig struct {
 // FunctionInput is the body of CreateFunction (FunctionName, Runtime,
 // Handler and Code required) and UpdateFunction (all optional).
 type FunctionInput struct {
-	FunctionName            string                   `json:"functionName,omitempty" fc:"name"`
-	Description             *string                  `json:"description,omitempty" fc:"default="`
-	Runtime                 *string                  `json:"runtime,omitempty" fc:"required"`
-	Handler                 *string                  `json:"handler,omitempty" fc:"required"`
-	MemorySize              *int32                   `json:"memorySize,omitempty" fc:"default=128"`
-	Timeout                 *int32                   `json:"timeout,omitempty" fc:"default=3"`
-	Initializer             *string                  `json:"initializer,omitempty" fc:"default="`
-	InitializationTimeout   *int32                   `json:"initializationTimeout,omitempty"`
-	InstanceConcurrency     *int32                   `json:"instanceConcurrency,omitempty"`
-	EnvironmentVariables    map[string]string        `json:"environmentVariables" fc:"secretnames,default={}"`
-	CustomContainerConfig   *CustomContainerConfig   `json:"customContainerConfig,omitempty"`
-	CAPort                  *int32                   `json:"caPort,omitempty"`
-	InstanceType            *string                  `json:"instanceType,omitempty"`
-	Layers                  []string                 `json:"layers,omitempty"`
+	FunctionName          string                 `json:"functionName,omitempty" fc:"name"`
+	Description           *string                `json:"description,omitempty" fc:"default="`
+	Runtime               *string                `json:"runtime,omitempty" fc:"required"`
+	Handler               *string                `json:"handler,omitempty" fc:"required"`
+	MemorySize            *int32                 `json:"memorySize,omitempty" fc:"default=128"`
+	Timeout               *int32                 `json:"timeout,omitempty" fc:"default=3"`
+	Initializer           *string                `json:"initializer,omitempty" fc:"default="`
+	InitializationTimeout *int32                 `json:"initializationTimeout,omitempty"`
+	InstanceConcurrency   *int32                 `json:"instanceConcurrency,omitempty"`
+	EnvironmentVariables  map[string]string      `json:"environmentVariables" fc:"secretnames,default={}"`
+	CustomContainerConfig *CustomContainerConfig `json:"customContainerConfig,omitempty"`
+	CAPort                *int32                 `json:"caPort,omitempty"`
+	InstanceType          *string                `json:"instanceType,omitempty"`
+	// Layers has no omitempty, like EnvironmentVariables: nil is sent as
+	// null (not given), an empty list clears the function's layers.
+	Layers                  []string                 `json:"layers"`
 	CustomDNS               *CustomDNS               `json:"customDNS,omitempty"`
 	CustomRuntimeConfig     *CustomRuntimeConfig     `json:"customRuntimeConfig,omitempty"`
 	CustomHealthCheckConfig *CustomHealthCheckConfig `json:"customHealthCheckConfig,omitempty"`

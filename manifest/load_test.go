@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -629,4 +630,15 @@ func TestRuntimesOfTodayAreAcceptedAndATooNewOneListsItsLanguage(t *testing.T) {
 	}, got)
 	got = diagnostics(t, strings.Replace(minimal, "python3", "nodejs1", 1), LoadOptions{})
 	assert.Contains(t, got[0], `did you mean "nodejs18"?`, "of equally close runtimes, the newest is proposed")
+}
+
+func TestAnEmptyListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
+	t.Parallel()
+	p := load(t, minimal+"        layers: []\n", LoadOptions{})
+	body, err := json.Marshal(p.Services[0].Functions[0].Input())
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"layers":[]`)
+	body, err = json.Marshal(load(t, minimal, LoadOptions{}).Services[0].Functions[0].Input())
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"layers":null`, "left out, layers are not given")
 }
