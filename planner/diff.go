@@ -464,14 +464,13 @@ func (s *serviceDiff) alias(da *DesiredAlias) error {
 			fcs = append(fcs, FieldChange{Path: "versionId", Before: before, After: version})
 		}
 	}
+	// The version is compared above (it may be known only at apply time);
+	// the other fields generically.
+	rest := in
+	rest.VersionID = nil
 	if la == nil {
 		versionChange(nil)
-		if desc != "" {
-			fcs = append(fcs, FieldChange{Path: "description", After: desc})
-		}
-		if len(weights) > 0 {
-			fcs = append(fcs, FieldChange{Path: "additionalVersionWeight", After: jsonValue(weights)})
-		}
+		fcs = append(fcs, aliasFieldChanges(&rest, nil).changes...)
 		s.add(Change{
 			Address: addr, Kind: KindAlias, Action: ActionCreate, Service: name, Name: da.Name,
 			FieldChanges: fcs, AliasInput: &in, AliasToPublished: toPublished, DependsOn: deps,
@@ -479,12 +478,7 @@ func (s *serviceDiff) alias(da *DesiredAlias) error {
 		return nil
 	}
 	versionChange(la.VersionID)
-	if la.Description != desc {
-		fcs = append(fcs, FieldChange{Path: "description", Before: la.Description, After: desc})
-	}
-	if b, a := jsonValue(la.AdditionalVersionWeight), jsonValue(weights); !sameValue(b, a) {
-		fcs = append(fcs, FieldChange{Path: "additionalVersionWeight", Before: b, After: a})
-	}
+	fcs = append(fcs, aliasFieldChanges(&rest, la).changes...)
 	if len(fcs) == 0 {
 		s.plan.NoOps++
 		return nil

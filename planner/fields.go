@@ -156,6 +156,15 @@ func triggerFieldChanges(in *fc.TriggerInput, live *fc.Trigger) fieldDiff {
 	return diffFields(in, live, &after, nil)
 }
 
+func aliasFieldChanges(in *fc.AliasInput, live *fc.Alias) fieldDiff {
+	after := fc.Alias{}
+	if live != nil {
+		after = *live
+	}
+	after.Apply(*in)
+	return diffFields(in, live, &after, nil)
+}
+
 // The versioned content of a service and of a function: what a version
 // snapshots, every field but the server-owned ones (ids, times), the code
 // checksum included.
