@@ -126,6 +126,9 @@ var Runtimes = []string{
 	"custom", "custom.debian10", "custom-container",
 }
 
+// RuntimeCustomContainer runs a container image: its functions have no code.
+const RuntimeCustomContainer = "custom-container"
+
 // RuntimeLanguage splits a runtime identifier into its language and major
 // version: nodejs18 is ("nodejs", 18), python3.10 ("python", 3), go1
 // ("go", 1); custom.debian10 and custom-container are ("custom", -1).

@@ -96,6 +96,9 @@ const (
 	CodeDir     CodeKind = "dir" // a directory the packager zips
 	CodeZipFile CodeKind = "zip" // a pre-built .zip or .jar, uploaded as is
 	CodeOSS     CodeKind = "oss" // an object already in OSS
+	// CodeImage is no code: a custom-container function runs the image
+	// of its customContainerConfig.
+	CodeImage CodeKind = "image"
 )
 
 // CodeSource is a function's `code:` value.

@@ -123,8 +123,22 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 	if b.has("initializer") && f.Spec.Initializer != nil {
 		l.checkHandler(b, "initializer", f.Runtime, *f.Spec.Initializer)
 	}
-	if b.has("code") {
+	switch container := f.Runtime == fc.RuntimeCustomContainer; {
+	case container && b.has("code"):
+		l.errorf(b.vals["code"], path+".code", "a %s function runs customContainerConfig.image and has no code; remove code", fc.RuntimeCustomContainer)
+	case container:
+		f.Code = CodeSource{Kind: CodeImage, Pos: l.pos(k)}
+		if f.Spec.CustomContainerConfig == nil {
+			l.errorf(k, path, "missing required field %q: a %s function runs an image", "customContainerConfig", fc.RuntimeCustomContainer)
+		}
+	case b.has("code"):
 		f.Code = l.code(b, path+".code")
+	default:
+		if v, written := b.vals["code"]; written && isNull(v) {
+			l.errorf(b.keys["code"], path+".code", "code is empty; it is required")
+		} else {
+			l.errorf(k, path, "missing required field %q", "code")
+		}
 	}
 	if soft, hard := f.Spec.InstanceSoftConcurrency, f.Spec.InstanceConcurrency; soft != nil && *soft > 1 && (hard == nil || *soft > *hard) {
 		limit := "1 when instanceConcurrency is not set"

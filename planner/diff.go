@@ -296,7 +296,7 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 	sensitive := sortedTrue(df.Sensitive)
 
 	if lf == nil {
-		if df.Code.Checksum == "" && df.Code.OSSObject == "" {
+		if df.Code.Checksum == "" && df.Code.OSSObject == "" && !df.Code.Image {
 			return fmt.Errorf("function %s/%s: desired code has no checksum", name, df.Name)
 		}
 		s.add(Change{
@@ -312,7 +312,7 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 	switch {
 	case df.Code.Checksum != "":
 		upload = df.Code.Checksum != lf.CodeChecksum
-	case df.Code.OSSObject == "":
+	case df.Code.OSSObject == "" && !df.Code.Image:
 		return fmt.Errorf("function %s/%s: desired code has no checksum", name, df.Name)
 	}
 	fcs := functionFieldChanges(&in, lf, df.Sensitive).changes
@@ -330,6 +330,9 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 }
 
 func codeChange(df *DesiredFunction, before string, upload bool) *CodeChange {
+	if df.Code.Image {
+		return nil // nothing to send: the image is part of the configuration
+	}
 	after := df.Code.Checksum
 	if after == "" {
 		after = before // unknown OSS code: treated as unchanged

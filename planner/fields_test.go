@@ -61,3 +61,28 @@ func pathsOf(cs []FieldChange) []string {
 	}
 	return out
 }
+
+func TestAContainerFunctionIsCreatedAndUpdatedWithoutCode(t *testing.T) {
+	d := shopDesired()
+	fn := &d.Services[0].Functions[0]
+	fn.Code = DesiredCode{Image: true, Source: "image registry/app:1"}
+	fn.Config.Runtime = ptr(fc.RuntimeCustomContainer)
+	fn.Config.CustomContainerConfig = &fc.CustomContainerConfig{Image: "registry/app:1"}
+
+	p, err := Diff(d, absentLive(d), diffOptions())
+	assert.NoError(t, err)
+	c := p.Change("function.shop/checkout")
+	if assert.NotNil(t, c) {
+		assert.Nil(t, c.Code, "no code is sent: the image is configuration")
+		assert.Contains(t, pathsOf(c.FieldChanges), "customContainerConfig.image")
+	}
+
+	live := convergedLive(d)
+	live.Services["shop"].Functions["checkout"].CustomContainerConfig = fc.CustomContainerConfig{Image: "registry/app:0"}
+	p, err = Diff(d, live, diffOptions())
+	assert.NoError(t, err)
+	c = p.Change("function.shop/checkout")
+	if assert.NotNil(t, c) {
+		assert.Equal(t, []FieldChange{{Path: "customContainerConfig.image", Before: "registry/app:0", After: "registry/app:1"}}, c.FieldChanges)
+	}
+}
