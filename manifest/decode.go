@@ -168,7 +168,9 @@ func (l *loader) decodeValue(n *yaml.Node, path string, rv reflect.Value, kind s
 			return
 		}
 		if t.Kind() == reflect.Interface {
-			rv.Set(reflect.ValueOf(v))
+			if v != nil {
+				rv.Set(reflect.ValueOf(v))
+			}
 			return
 		}
 		raw, err := json.Marshal(v)
