@@ -81,7 +81,7 @@ func packageFunction(ctx context.Context, pk *packager.Packager, f *manifest.Fun
 		return pk.PackageDir(ctx, f.Code.Path, packager.DirOptions{Runtime: f.Runtime, Handler: f.Handler})
 	case manifest.CodeZipFile:
 		return pk.PackageFile(ctx, f.Code.Path)
-	case manifest.CodeOSS:
+	case manifest.CodeOSS, manifest.CodeImage:
 		return nil, nil
 	}
 	return nil, fmt.Errorf("code kind %q is not supported", f.Code.Kind)
@@ -91,6 +91,9 @@ func packageFunction(ctx context.Context, pk *packager.Packager, f *manifest.Fun
 func (c *Code) FromPackage(_ context.Context, service string, f *manifest.Function) (planner.DesiredCode, error) {
 	if f.Code.Kind == manifest.CodeOSS {
 		return planner.DesiredCode{Source: "oss://" + f.Code.Bucket + "/" + f.Code.Object, OSSBucket: f.Code.Bucket, OSSObject: f.Code.Object}, nil
+	}
+	if f.Code.Kind == manifest.CodeImage {
+		return planner.DesiredCode{Image: true, Source: "image " + f.Spec.CustomContainerConfig.Image}, nil
 	}
 	a := c.Archive(service, f.Name)
 	if a == nil {

@@ -48,8 +48,8 @@ func Desired(ctx context.Context, p *manifest.Project, code CodeFunc) (*planner.
 			ds.Aliases = append(ds.Aliases, planner.DesiredAlias{
 				Name:                    a.Name,
 				Version:                 a.Version,
-				Description:             a.Description,
-				AdditionalVersionWeight: maps.Clone(a.AdditionalVersionWeight),
+				Description:             deref(a.Spec.Description),
+				AdditionalVersionWeight: maps.Clone(a.Spec.AdditionalVersionWeight),
 			})
 		}
 		d.Services = append(d.Services, ds)
@@ -65,6 +65,13 @@ func ServiceNames(p *manifest.Project) []string {
 		names = append(names, s.Name)
 	}
 	return names
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func functionKey(service, function string) string { return service + "/" + function }

@@ -1,6 +1,7 @@
 package fc
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,4 +24,37 @@ func TestApplyChangesOnlyTheFieldsAnInputSets(t *testing.T) {
 	assert.Equal(t, "keep", s.Description)
 	assert.True(t, s.InternetAccess)
 	assert.Equal(t, []string{"a"}, s.VPCConfig.VSwitchIDs, "the input's slices are copied")
+}
+
+func TestApplyCopiesEveryFieldByItsJSONNameWithoutSharingIt(t *testing.T) {
+	port := int32(8080)
+	in := FunctionInput{
+		CAPort: &port, Layers: []string{"l1"},
+		CustomDNS:               &CustomDNS{NameServers: []string{"1.1.1.1"}},
+		InstanceLifecycleConfig: &InstanceLifecycleConfig{PreStop: &LifecycleHook{Handler: "stop", Timeout: 3}},
+	}
+	var f Function
+	f.Apply(in)
+	in.Layers[0], in.CustomDNS.NameServers[0], in.InstanceLifecycleConfig.PreStop.Handler = "x", "x", "x"
+
+	assert.Equal(t, int32(8080), f.CAPort)
+	assert.Equal(t, []string{"l1"}, f.Layers)
+	assert.Equal(t, []string{"1.1.1.1"}, f.CustomDNS.NameServers)
+	assert.Equal(t, "stop", f.InstanceLifecycleConfig.PreStop.Handler, "pointers inside objects are copied too")
+}
+
+func TestATriggerTakesItsTypeAndConfigFromTheInput(t *testing.T) {
+	tr := Trigger{TriggerName: "t", TriggerType: "timer", Qualifier: "LATEST"}
+	tr.Apply(TriggerInput{TriggerName: "ignored", TriggerType: "http", TriggerConfig: []byte(`{"authType":"anonymous"}`)})
+	assert.Equal(t, "t", tr.TriggerName, "the name is the resource's identity, never applied")
+	assert.Equal(t, "http", tr.TriggerType)
+	assert.Equal(t, "LATEST", tr.Qualifier)
+	assert.JSONEq(t, `{"authType":"anonymous"}`, string(tr.TriggerConfig))
+}
+
+func TestAnUnknownFlagInAnFCTagIsAProgrammingError(t *testing.T) {
+	type bad struct {
+		X string `json:"x" fc:"mutable"`
+	}
+	assert.Panics(t, func() { Fields(reflect.TypeFor[bad]()) })
 }

@@ -9,6 +9,11 @@
 // references, cron expressions). Every problem is reported at once as a
 // Diagnostic with file:line:col.
 //
+// API blocks (a service, function, trigger or alias) are decoded by one
+// reflective walker into the fc input types by JSON name (decode.go); the
+// code in resources.go handles only the manifest's own keys (Shape.Own)
+// and the checks that span fields. A new API field needs no change here.
+//
 // It must not print, import cobra, talk to the network or read code
 // directories beyond checking that they exist: packaging is the
 // packager's job, and the JSON Schema lives in package schema.

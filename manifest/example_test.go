@@ -28,6 +28,6 @@ services:
 		return
 	}
 	fn := p.Services[0].Functions[0]
-	fmt.Println(fn.Name, fn.MemorySize, fn.Timeout, fn.Code.Kind, fn.Code.Bucket, fn.Sensitive["DB_PASSWORD"])
+	fmt.Println(fn.Name, *fn.Spec.MemorySize, *fn.Spec.Timeout, fn.Code.Kind, fn.Code.Bucket, fn.Sensitive["DB_PASSWORD"])
 	// Output: checkout 128 3 oss artifacts true
 }

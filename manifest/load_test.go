@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,29 +84,29 @@ func TestTheShopFixtureLoadsWithStagingValues(t *testing.T) {
 	assert.Equal(t, []string{"notify", "shop"}, []string{p.Services[0].Name, p.Services[1].Name}, "services are sorted by name")
 
 	shop := p.Service("shop")
-	assert.Equal(t, "Shop backend (staging)", shop.Description)
+	assert.Equal(t, "Shop backend (staging)", *shop.Spec.Description)
 	assert.True(t, shop.Publish)
-	require.NotNil(t, shop.InternetAccess)
-	assert.True(t, *shop.InternetAccess)
+	require.NotNil(t, shop.Spec.InternetAccess)
+	assert.True(t, *shop.Spec.InternetAccess)
 	assert.Equal(t, AliasVersionLatest, shop.Alias("live").Version)
 
 	api := shop.Function("api")
-	assert.Equal(t, int32(128), api.MemorySize, "the staging var overrides the top-level memory")
+	assert.Equal(t, int32(128), *api.Spec.MemorySize, "the staging var overrides the top-level memory")
 	assert.Equal(t, CodeDir, api.Code.Kind)
 	assert.Equal(t, filepath.Join(p.Dir, "functions", "api"), api.Code.Path)
-	assert.Equal(t, "local-only-password", api.EnvironmentVariables["DB_PASSWORD"])
+	assert.Equal(t, "local-only-password", api.Spec.EnvironmentVariables["DB_PASSWORD"])
 	assert.True(t, api.Sensitive["DB_PASSWORD"])
 	assert.False(t, api.Sensitive["STAGE"])
-	assert.JSONEq(t, `{"authType":"anonymous","methods":["GET","POST"]}`, string(api.Triggers[0].Config))
-	assert.Equal(t, "live", api.Triggers[0].Qualifier)
+	assert.JSONEq(t, `{"authType":"anonymous","methods":["GET","POST"]}`, string(api.Triggers[0].Spec.TriggerConfig))
+	assert.Equal(t, "live", *api.Triggers[0].Spec.Qualifier)
 
 	worker := shop.Function("worker")
-	assert.Equal(t, int32(fc.DefaultMemorySize), worker.MemorySize)
-	assert.Equal(t, int32(60), worker.Timeout)
-	assert.Equal(t, `{"cronExpression":"0 0 2 * * *","enable":true,"payload":"{\"job\": \"reindex\"}"}`, string(worker.Triggers[0].Config), "config is canonical JSON")
+	assert.Equal(t, int32(fc.DefaultMemorySize), *worker.Spec.MemorySize)
+	assert.Equal(t, int32(60), *worker.Spec.Timeout)
+	assert.Equal(t, `{"cronExpression":"0 0 2 * * *","enable":true,"payload":"{\"job\": \"reindex\"}"}`, string(worker.Triggers[0].Spec.TriggerConfig), "config is canonical JSON")
 
 	email := p.Service("notify").Function("email")
-	assert.Equal(t, int32(fc.DefaultTimeout), email.Timeout)
+	assert.Equal(t, int32(fc.DefaultTimeout), *email.Spec.Timeout)
 	assert.Equal(t, Pos{File: "../testdata/manifests/shop/fcdeploy.yaml", Line: 58, Col: 7}, email.Pos)
 }
 
@@ -114,7 +115,7 @@ func TestTheHelloFixtureLoadsWithoutAnEnvironment(t *testing.T) {
 	p, err := Load("../testdata/manifests/hello/fcdeploy.yaml", LoadOptions{LookupEnv: noEnv})
 	require.NoError(t, err)
 	assert.Nil(t, p.Env)
-	assert.Equal(t, "Hello", p.Service("hello").Function("hello").EnvironmentVariables["GREETING"])
+	assert.Equal(t, "Hello", p.Service("hello").Function("hello").Spec.EnvironmentVariables["GREETING"])
 }
 
 func TestInterpolation(t *testing.T) {
@@ -155,8 +156,8 @@ services:
 			t.Parallel()
 			yaml := strings.Replace(strings.Replace(base, "%s", tc.description, 1), "%s", tc.memory, 1)
 			p := load(t, yaml, LoadOptions{Env: tc.envName, LookupEnv: envOf(tc.env)})
-			assert.Equal(t, tc.wantDesc, p.Services[0].Description)
-			assert.Equal(t, tc.wantMemory, p.Services[0].Functions[0].MemorySize)
+			assert.Equal(t, tc.wantDesc, *p.Services[0].Spec.Description)
+			assert.Equal(t, tc.wantMemory, *p.Services[0].Functions[0].Spec.MemorySize)
 		})
 	}
 }
@@ -181,7 +182,7 @@ services:
           APIKey: x
 `, LoadOptions{LookupEnv: envOf(map[string]string{"API": "s3cr3t"})})
 	fn := p.Services[0].Functions[0]
-	assert.Equal(t, "s3cr3t", fn.EnvironmentVariables["UPSTREAM"])
+	assert.Equal(t, "s3cr3t", fn.Spec.EnvironmentVariables["UPSTREAM"])
 	assert.Equal(t, map[string]bool{"UPSTREAM": true, "db_password": true, "APIKey": true}, fn.Sensitive)
 }
 
@@ -249,8 +250,8 @@ services:
         timeout: 60
 `, LoadOptions{})
 	fns := p.Services[0].Functions
-	assert.Equal(t, int32(30), fns[0].Timeout)
-	assert.Equal(t, int32(60), fns[1].Timeout)
+	assert.Equal(t, int32(30), *fns[0].Spec.Timeout)
+	assert.Equal(t, int32(60), *fns[1].Spec.Timeout)
 	assert.Equal(t, "index.handler", fns[1].Handler)
 }
 
@@ -485,29 +486,159 @@ func TestAManifestUsingEveryFieldLoads(t *testing.T) {
 	assert.Equal(t, "http://127.0.0.1:9000", p.Environments["staging"].Endpoint)
 
 	api := p.Service("api")
-	assert.Equal(t, "Public API (prod)", api.Description)
-	assert.Equal(t, &fc.LogConfig{Project: "logs", Logstore: "api"}, api.LogConfig)
-	assert.Equal(t, &fc.VPCConfig{VPCID: "vpc-1", VSwitchIDs: []string{"vsw-1", "vsw-2"}, SecurityGroupID: "sg-1"}, api.VPCConfig)
-	assert.Equal(t, 10003, api.NASConfig.UserID)
-	assert.Equal(t, "/mnt/api", api.NASConfig.MountPoints[0].MountDir)
+	assert.Equal(t, "Public API (prod)", *api.Spec.Description)
+	assert.Equal(t, &fc.LogConfig{Project: "logs", Logstore: "api"}, api.Spec.LogConfig)
+	assert.Equal(t, &fc.VPCConfig{VPCID: "vpc-1", VSwitchIDs: []string{"vsw-1", "vsw-2"}, SecurityGroupID: "sg-1"}, api.Spec.VPCConfig)
+	assert.Equal(t, 10003, api.Spec.NASConfig.UserID)
+	assert.Equal(t, "/mnt/api", api.Spec.NASConfig.MountPoints[0].MountDir)
 	assert.Equal(t, []string{"canary", "live"}, []string{api.Aliases[0].Name, api.Aliases[1].Name})
-	assert.Equal(t, map[string]float64{"4": 0.1}, api.Alias("canary").AdditionalVersionWeight)
+	assert.Equal(t, map[string]float64{"4": 0.1}, api.Alias("canary").Spec.AdditionalVersionWeight)
 
 	web := api.Function("web")
-	assert.Equal(t, int32(1024), web.MemorySize)
-	assert.Equal(t, int32(20), web.InstanceConcurrency)
-	assert.Equal(t, "8080", web.EnvironmentVariables["PORT"])
+	assert.Equal(t, int32(1024), *web.Spec.MemorySize)
+	assert.Equal(t, int32(20), *web.Spec.InstanceConcurrency)
+	assert.Equal(t, "8080", web.Spec.EnvironmentVariables["PORT"])
 	assert.Equal(t, map[string]bool{"API_TOKEN": true}, web.Sensitive)
 
 	jobs := api.Function("jobs")
-	assert.Equal(t, "index.init", jobs.Initializer)
-	assert.Equal(t, int32(10), jobs.InitializationTimeout)
+	assert.Equal(t, "index.init", *jobs.Spec.Initializer)
+	assert.Equal(t, int32(10), *jobs.Spec.InitializationTimeout)
 	assert.Equal(t, []string{"nightly", "uploads"}, []string{jobs.Triggers[0].Name, jobs.Triggers[1].Name})
-	assert.Equal(t, `{"cronExpression":"0 30 2 ? * MON-FRI","enable":false,"payload":"nightly"}`, string(jobs.Triggers[0].Config))
+	assert.Equal(t, `{"cronExpression":"0 30 2 ? * MON-FRI","enable":false,"payload":"nightly"}`, string(jobs.Triggers[0].Spec.TriggerConfig))
 	up := jobs.Triggers[1]
-	assert.Equal(t, "acs:oss:cn-hangzhou:111111:uploads", up.SourceARN)
-	assert.JSONEq(t, `{"events":["oss:ObjectCreated:*"],"filter":{"key":{"prefix":"incoming/","suffix":".csv"}}}`, string(up.Config))
+	assert.Equal(t, "acs:oss:cn-hangzhou:111111:uploads", *up.Spec.SourceARN)
+	assert.JSONEq(t, `{"events":["oss:ObjectCreated:*"],"filter":{"key":{"prefix":"incoming/","suffix":".csv"}}}`, string(up.Spec.TriggerConfig))
 
 	archived := api.Function("archived")
 	assert.Equal(t, CodeSource{Kind: CodeOSS, Bucket: "full-artifacts", Object: "archived.jar", Pos: archived.Code.Pos}, archived.Code)
+}
+
+func TestTheDecoderReportsEveryProblemOfAnAPIBlockAtOnce(t *testing.T) {
+	t.Parallel()
+	got := diagnostics(t, `
+project: demo
+services:
+  svc:
+    internetAccess: yes
+    logConfig: {project: p, logstroe: l}
+    vpcConfig: {vpcId: v, vSwitchIds: vsw-1, securityGroupId: sg}
+    nasConfig:
+      userId: ${env.UID}
+      mountPoints: [{serverAddr: a}]
+    functions:
+      fn:
+        runtime: python3
+        handler: index.handler
+        code: ./src
+        environmentVariables: {A: [1, 2]}
+`, LoadOptions{LookupEnv: envOf(map[string]string{"UID": "70000"})})
+	assert.Equal(t, []string{
+		`fcdeploy.yaml:5:21: services.svc.internetAccess: must be true or false, not "yes" (YAML 1.2 reads yes/on as text; write true)`,
+		`fcdeploy.yaml:6:16: services.svc.logConfig: missing required field "logstore"`,
+		`fcdeploy.yaml:6:29: services.svc.logConfig.logstroe: unknown field "logstroe"; did you mean "logstore"?`,
+		`fcdeploy.yaml:7:39: services.svc.vpcConfig.vSwitchIds: must be a list of strings, not "vsw-1"`,
+		`fcdeploy.yaml:9:15: services.svc.nasConfig.userId: must be between -1 and 65535, not *** (from ${env.UID})`,
+		`fcdeploy.yaml:10:21: services.svc.nasConfig.mountPoints.0: missing required field "mountDir"`,
+		`fcdeploy.yaml:16:35: services.svc.functions.fn.environmentVariables.A: must be a string, not a list`,
+	}, got)
+}
+
+func TestAnAPIFieldLeftOutTakesTheAPIsDefaultOrStaysUnmanaged(t *testing.T) {
+	t.Parallel()
+	p := load(t, minimal, LoadOptions{})
+	fn := p.Services[0].Functions[0].Input()
+	assert.Equal(t, int32(fc.DefaultMemorySize), *fn.MemorySize, "memorySize has a default")
+	assert.Equal(t, "", *fn.Description, "so has description: removing it clears it")
+	assert.NotNil(t, fn.EnvironmentVariables, "an empty environment clears the live one")
+	assert.Nil(t, fn.InstanceConcurrency, "without a default a field left out is not managed")
+	assert.Nil(t, p.Services[0].Input().InternetAccess)
+}
+
+func TestTheFieldsAddedSince2018AreDecodedUnderTheirAPINames(t *testing.T) {
+	t.Parallel()
+	p := load(t, `
+project: demo
+services:
+  svc:
+    logConfig: {project: logs, logstore: svc, enableRequestMetrics: true}
+    tracingConfig: {type: Jaeger, params: {endpoint: "http://jaeger:14268"}}
+    ossMountConfig:
+      mountPoints: [{bucketName: b, endpoint: "http://oss", mountDir: /mnt/b, readOnly: true}]
+    functions:
+      fn:
+        runtime: custom
+        handler: index.handler
+        code: ./src
+        caPort: 8080
+        instanceType: c1
+        layers: ["acs:fc:cn-hangzhou:1:layers/l/versions/1"]
+        customDNS: {nameServers: [8.8.8.8], dnsOptions: [{name: ndots, value: "2"}]}
+        customRuntimeConfig: {command: [./server], args: [--port, "8080"]}
+        customHealthCheckConfig: {httpGetUrl: /ready, periodSeconds: 5}
+        instanceLifecycleConfig: {preStop: {handler: stop, timeout: 3}}
+        cpu: 0.35
+        diskSize: 512
+        instanceConcurrency: 10
+        instanceSoftConcurrency: 5
+`, LoadOptions{})
+	s := p.Services[0].Input()
+	assert.True(t, s.LogConfig.EnableRequestMetrics)
+	assert.Equal(t, map[string]string{"endpoint": "http://jaeger:14268"}, s.TracingConfig.Params)
+	assert.Equal(t, []fc.OSSMountPoint{{BucketName: "b", Endpoint: "http://oss", MountDir: "/mnt/b", ReadOnly: true}}, s.OSSMountConfig.MountPoints)
+	f := p.Services[0].Functions[0].Input()
+	assert.Equal(t, int32(8080), *f.CAPort)
+	assert.Equal(t, "c1", *f.InstanceType)
+	assert.Equal(t, []string{"acs:fc:cn-hangzhou:1:layers/l/versions/1"}, f.Layers)
+	assert.Equal(t, []fc.DNSOption{{Name: "ndots", Value: "2"}}, f.CustomDNS.DNSOptions)
+	assert.Equal(t, []string{"--port", "8080"}, f.CustomRuntimeConfig.Args)
+	assert.Equal(t, int32(5), f.CustomHealthCheckConfig.PeriodSeconds)
+	assert.Equal(t, &fc.LifecycleHook{Handler: "stop", Timeout: 3}, f.InstanceLifecycleConfig.PreStop)
+	assert.Equal(t, 0.35, *f.CPU)
+	assert.Equal(t, int32(512), *f.DiskSize)
+	assert.Equal(t, int32(5), *f.InstanceSoftConcurrency)
+}
+
+func TestTheNewFieldsAreCheckedAgainstFCsLimits(t *testing.T) {
+	t.Parallel()
+	got := diagnostics(t, minimal+`        instanceType: c2
+        cpu: 0.33
+        diskSize: 1024
+        caPort: 70000
+        instanceSoftConcurrency: 5
+`, LoadOptions{})
+	assert.Equal(t, []string{
+		`fcdeploy.yaml:10:23: services.svc.functions.fn.instanceType: "c2" is not allowed; did you mean "c1"? Allowed: ` + strings.Join(fc.InstanceTypes, ", "),
+		`fcdeploy.yaml:11:14: services.svc.functions.fn.cpu: must be a multiple of 0.05 between 0.05 and 16, not 0.33`,
+		`fcdeploy.yaml:12:19: services.svc.functions.fn.diskSize: "1024" is not allowed; did you mean "10240"? Allowed: 512, 10240`,
+		`fcdeploy.yaml:13:17: services.svc.functions.fn.caPort: must be between 1 and 65535, not 70000`,
+		`fcdeploy.yaml:14:34: services.svc.functions.fn.instanceSoftConcurrency: 5 is more than 1 when instanceConcurrency is not set; scale-out starts at the soft limit, so it must not exceed the hard one`,
+	}, got)
+}
+
+func TestRuntimesOfTodayAreAcceptedAndATooNewOneListsItsLanguage(t *testing.T) {
+	t.Parallel()
+	for runtime, handler := range map[string]string{
+		"nodejs18": "index.handler", "nodejs20": "index.handler", "python3.10": "index.handler",
+		"custom.debian10": "anything", "custom": "bootstrap", "go1": "main", "dotnetcore3.1": "App::Ns.C::Handle",
+	} {
+		yaml := strings.Replace(strings.Replace(minimal, "python3", runtime, 1), "index.handler", handler, 1)
+		assert.Empty(t, diagnostics(t, yaml, LoadOptions{}), "%s with handler %q", runtime, handler)
+	}
+	got := diagnostics(t, strings.Replace(minimal, "python3", "nodejs99", 1), LoadOptions{})
+	assert.Equal(t, []string{
+		`fcdeploy.yaml:7:18: services.svc.functions.fn.runtime: "nodejs99" is not a supported runtime; the nodejs runtimes are: nodejs4.4, nodejs6, nodejs8, nodejs10, nodejs12, nodejs14, nodejs16, nodejs18, nodejs20`,
+	}, got)
+	got = diagnostics(t, strings.Replace(minimal, "python3", "nodejs1", 1), LoadOptions{})
+	assert.Contains(t, got[0], `did you mean "nodejs18"?`, "of equally close runtimes, the newest is proposed")
+}
+
+func TestAnEmptyListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
+	t.Parallel()
+	p := load(t, minimal+"        layers: []\n", LoadOptions{})
+	body, err := json.Marshal(p.Services[0].Functions[0].Input())
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"layers":[]`)
+	body, err = json.Marshal(load(t, minimal, LoadOptions{}).Services[0].Functions[0].Input())
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"layers":null`, "left out, layers are not given")
 }

@@ -1,8 +1,8 @@
 package manifest
 
 import (
-	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 )
@@ -78,14 +78,11 @@ type Credentials struct {
 
 // Service is one entry of `services:`.
 type Service struct {
-	Name           string
-	Description    string
-	Role           string
-	InternetAccess *bool // nil: not set (Function Compute's default applies)
-	LogConfig      *fc.LogConfig
-	VPCConfig      *fc.VPCConfig
-	NASConfig      *fc.NASConfig
-	Functions      []Function // sorted by name
+	Name string
+	// Spec is the service's API configuration as written, with the API's
+	// defaults for the fields that have one; a nil field is not managed.
+	Spec      fc.ServiceInput
+	Functions []Function // sorted by name
 	// Publish asks for a new version whenever versioned content changed.
 	Publish bool
 	Aliases []Alias // sorted by name
@@ -99,6 +96,9 @@ const (
 	CodeDir     CodeKind = "dir" // a directory the packager zips
 	CodeZipFile CodeKind = "zip" // a pre-built .zip or .jar, uploaded as is
 	CodeOSS     CodeKind = "oss" // an object already in OSS
+	// CodeImage is no code: a custom-container function runs the image
+	// of its customContainerConfig.
+	CodeImage CodeKind = "image"
 )
 
 // CodeSource is a function's `code:` value.
@@ -112,18 +112,16 @@ type CodeSource struct {
 
 // Function is one function of a service.
 type Function struct {
-	Name                  string
-	Service               string
-	Runtime               string
-	Handler               string
-	Code                  CodeSource
-	MemorySize            int32 // default fc.DefaultMemorySize
-	Timeout               int32 // default fc.DefaultTimeout
-	Description           string
-	Initializer           string
-	InitializationTimeout int32 // 0: not set
-	InstanceConcurrency   int32 // 0: not set
-	EnvironmentVariables  map[string]string
+	Name    string
+	Service string
+	// Runtime and Handler repeat Spec's, for the packager and builders.
+	Runtime string
+	Handler string
+	// Spec is the function's API configuration as written (without code),
+	// with the API's defaults for the fields that have one (memorySize,
+	// timeout, ...); a nil field is not managed.
+	Spec fc.FunctionInput
+	Code CodeSource
 	// Sensitive marks environment variable keys whose values must be masked
 	// in every output: values from ${env.*} and keys that look secret.
 	Sensitive map[string]bool
@@ -131,26 +129,23 @@ type Function struct {
 	Pos       Pos
 }
 
-// Trigger is one trigger of a function.
+// Trigger is one trigger of a function. Spec.TriggerConfig is canonical
+// JSON (object keys sorted); Spec.Qualifier nil or "" means LATEST and may
+// name a version id or an alias.
 type Trigger struct {
-	Name      string
-	Type      string
-	Qualifier string // "" means LATEST; may name a version id or an alias
-	// Config is the triggerConfig as canonical JSON (object keys sorted).
-	Config         json.RawMessage
-	SourceARN      string
-	InvocationRole string
-	Pos            Pos
+	Name string
+	Spec fc.TriggerInput
+	Pos  Pos
 }
 
 // Alias is one alias of a service.
 type Alias struct {
 	Name string
 	// Version is AliasVersionLatest or a version id.
-	Version                 string
-	AdditionalVersionWeight map[string]float64
-	Description             string
-	Pos                     Pos
+	Version string
+	// Spec holds the alias's other API fields (Spec.VersionID is unset).
+	Spec fc.AliasInput
+	Pos  Pos
 }
 
 // Service looks a service up by name.
@@ -183,58 +178,28 @@ func (s *Service) Alias(name string) *Alias {
 	return nil
 }
 
-// Input is the service as a CreateService/UpdateService body. Every
-// field the manifest owns is set, so that removing a description clears it.
+// Input is the service as a CreateService/UpdateService body.
 func (s *Service) Input() fc.ServiceInput {
-	in := fc.ServiceInput{
-		ServiceName:    s.Name,
-		Description:    ptr(s.Description),
-		Role:           ptr(s.Role),
-		InternetAccess: s.InternetAccess,
-		LogConfig:      s.LogConfig,
-		VPCConfig:      s.VPCConfig,
-		NASConfig:      s.NASConfig,
-	}
+	in := clone(s.Spec)
+	in.ServiceName = s.Name
 	return in
 }
 
 // Input is the function as a CreateFunction/UpdateFunction body without
 // Code: the packager supplies it.
 func (f *Function) Input() fc.FunctionInput {
-	env := make(map[string]string, len(f.EnvironmentVariables))
-	for k, v := range f.EnvironmentVariables {
-		env[k] = v
-	}
-	in := fc.FunctionInput{
-		FunctionName:         f.Name,
-		Description:          ptr(f.Description),
-		Runtime:              ptr(f.Runtime),
-		Handler:              ptr(f.Handler),
-		MemorySize:           ptr(f.MemorySize),
-		Timeout:              ptr(f.Timeout),
-		Initializer:          ptr(f.Initializer),
-		EnvironmentVariables: env,
-	}
-	if f.InitializationTimeout != 0 {
-		in.InitializationTimeout = ptr(f.InitializationTimeout)
-	}
-	if f.InstanceConcurrency != 0 {
-		in.InstanceConcurrency = ptr(f.InstanceConcurrency)
-	}
+	in := clone(f.Spec)
+	in.FunctionName = f.Name
+	in.Code = nil
 	return in
 }
 
 // Input is the trigger as a CreateTrigger/UpdateTrigger body.
 func (t *Trigger) Input() fc.TriggerInput {
-	in := fc.TriggerInput{
-		TriggerName:    t.Name,
-		TriggerType:    t.Type,
-		SourceARN:      ptr(t.SourceARN),
-		InvocationRole: ptr(t.InvocationRole),
-		TriggerConfig:  append(json.RawMessage(nil), t.Config...),
-	}
-	if t.Qualifier != "" {
-		in.Qualifier = ptr(t.Qualifier)
+	in := clone(t.Spec)
+	in.TriggerName = t.Name
+	if in.Qualifier != nil && *in.Qualifier == "" {
+		in.Qualifier = nil
 	}
 	return in
 }
@@ -243,18 +208,16 @@ func (t *Trigger) Input() fc.TriggerInput {
 // nil when Version is AliasVersionLatest: only the planner knows which id
 // that is.
 func (a *Alias) Input() fc.AliasInput {
-	in := fc.AliasInput{
-		AliasName:               a.Name,
-		Description:             ptr(a.Description),
-		AdditionalVersionWeight: map[string]float64{},
-	}
-	for k, v := range a.AdditionalVersionWeight {
-		in.AdditionalVersionWeight[k] = v
-	}
+	in := clone(a.Spec)
+	in.AliasName = a.Name
+	in.VersionID = nil
 	if a.Version != AliasVersionLatest {
 		in.VersionID = ptr(a.Version)
 	}
 	return in
 }
+
+// clone copies an input so that callers never share its maps and slices.
+func clone[T any](v T) T { return fc.DeepCopy(reflect.ValueOf(v)).Interface().(T) }
 
 func ptr[T any](v T) *T { return &v }

@@ -52,6 +52,9 @@ type DesiredCode struct {
 	Source    string
 	OSSBucket string
 	OSSObject string
+	// Image says the function has no code: it runs a container image
+	// (runtime custom-container), and no code is sent.
+	Image bool
 }
 
 // DesiredTrigger is one trigger of a function. Input.Qualifier nil or ""

@@ -107,12 +107,12 @@ func (s *serviceDiff) run() error {
 		in.ServiceName = name
 		s.add(Change{
 			Address: svcAddr, Kind: KindService, Action: ActionCreate, Service: name,
-			FieldChanges: serviceFieldChanges(&in, nil), ServiceInput: &in,
+			FieldChanges: serviceFieldChanges(&in, nil).changes, ServiceInput: &in,
 		})
 	case s.ds.Managed:
 		in := s.ds.Config
 		in.ServiceName = name
-		if fcs := serviceFieldChanges(&in, s.ls.Service); len(fcs) > 0 {
+		if fcs := serviceFieldChanges(&in, s.ls.Service).changes; len(fcs) > 0 {
 			s.add(Change{
 				Address: svcAddr, Kind: KindService, Action: ActionUpdate, Service: name,
 				FieldChanges: fcs, ETag: s.ls.Service.ETag, ServiceInput: &in,
@@ -296,12 +296,12 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 	sensitive := sortedTrue(df.Sensitive)
 
 	if lf == nil {
-		if df.Code.Checksum == "" && df.Code.OSSObject == "" {
+		if df.Code.Checksum == "" && df.Code.OSSObject == "" && !df.Code.Image {
 			return fmt.Errorf("function %s/%s: desired code has no checksum", name, df.Name)
 		}
 		s.add(Change{
 			Address: addr, Kind: KindFunction, Action: ActionCreate, Service: name, Function: df.Name,
-			FieldChanges:  functionFieldChanges(&in, nil, df.Sensitive),
+			FieldChanges:  functionFieldChanges(&in, nil, df.Sensitive).changes,
 			Code:          codeChange(df, "", true),
 			FunctionInput: &in, Sensitive: sensitive,
 			DependsOn: s.dep(ServiceAddress(name)),
@@ -312,10 +312,10 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 	switch {
 	case df.Code.Checksum != "":
 		upload = df.Code.Checksum != lf.CodeChecksum
-	case df.Code.OSSObject == "":
+	case df.Code.OSSObject == "" && !df.Code.Image:
 		return fmt.Errorf("function %s/%s: desired code has no checksum", name, df.Name)
 	}
-	fcs := functionFieldChanges(&in, lf, df.Sensitive)
+	fcs := functionFieldChanges(&in, lf, df.Sensitive).changes
 	if len(fcs) == 0 && !upload {
 		s.plan.NoOps++
 		return nil
@@ -330,6 +330,9 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 }
 
 func codeChange(df *DesiredFunction, before string, upload bool) *CodeChange {
+	if df.Code.Image {
+		return nil // nothing to send: the image is part of the configuration
+	}
 	after := df.Code.Checksum
 	if after == "" {
 		after = before // unknown OSS code: treated as unchanged
@@ -386,16 +389,17 @@ func (s *serviceDiff) triggers(df *DesiredFunction) ([]Change, error) {
 		case lt == nil:
 			out = append(out, Change{
 				Address: addr, Kind: KindTrigger, Action: ActionCreate, Service: name, Function: df.Name,
-				Name: dt.Name, FieldChanges: triggerFieldChanges(&in, nil), TriggerInput: &in, DependsOn: deps,
+				Name: dt.Name, FieldChanges: triggerFieldChanges(&in, nil).changes, TriggerInput: &in, DependsOn: deps,
 			})
-		case lt.TriggerType != in.TriggerType:
+		case triggerFieldChanges(&in, lt).replaceReason() != "":
+			d := triggerFieldChanges(&in, lt)
 			out = append(out, Change{
 				Address: addr, Kind: KindTrigger, Action: ActionReplace, Service: name, Function: df.Name,
-				Name: dt.Name, FieldChanges: triggerFieldChanges(&in, lt), TriggerInput: &in,
+				Name: dt.Name, FieldChanges: d.changes, TriggerInput: &in, Reason: d.replaceReason(),
 				ETag: lt.ETag, DependsOn: deps,
 			})
 		default:
-			fcs := triggerFieldChanges(&in, lt)
+			fcs := triggerFieldChanges(&in, lt).changes
 			if len(fcs) == 0 {
 				s.plan.NoOps++
 				continue
@@ -463,14 +467,13 @@ func (s *serviceDiff) alias(da *DesiredAlias) error {
 			fcs = append(fcs, FieldChange{Path: "versionId", Before: before, After: version})
 		}
 	}
+	// The version is compared above (it may be known only at apply time);
+	// the other fields generically.
+	rest := in
+	rest.VersionID = nil
 	if la == nil {
 		versionChange(nil)
-		if desc != "" {
-			fcs = append(fcs, FieldChange{Path: "description", After: desc})
-		}
-		if len(weights) > 0 {
-			fcs = append(fcs, FieldChange{Path: "additionalVersionWeight", After: jsonValue(weights)})
-		}
+		fcs = append(fcs, aliasFieldChanges(&rest, nil).changes...)
 		s.add(Change{
 			Address: addr, Kind: KindAlias, Action: ActionCreate, Service: name, Name: da.Name,
 			FieldChanges: fcs, AliasInput: &in, AliasToPublished: toPublished, DependsOn: deps,
@@ -478,12 +481,7 @@ func (s *serviceDiff) alias(da *DesiredAlias) error {
 		return nil
 	}
 	versionChange(la.VersionID)
-	if la.Description != desc {
-		fcs = append(fcs, FieldChange{Path: "description", Before: la.Description, After: desc})
-	}
-	if b, a := jsonValue(la.AdditionalVersionWeight), jsonValue(weights); !sameValue(b, a) {
-		fcs = append(fcs, FieldChange{Path: "additionalVersionWeight", Before: b, After: a})
-	}
+	fcs = append(fcs, aliasFieldChanges(&rest, la).changes...)
 	if len(fcs) == 0 {
 		s.plan.NoOps++
 		return nil

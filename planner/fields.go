@@ -2,179 +2,190 @@ package planner
 
 import (
 	"maps"
+	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 )
 
-// fieldList collects the field changes of one resource. With create set
-// there is no live value: every managed, non-empty desired value is listed.
-type fieldList struct {
-	create bool
-	out    []FieldChange
+// The field changes of a resource, computed the same way for every kind
+// and every field (terraform's ProposedNew, fluxcd ssa's merge and diff):
+//  1. after := live with the input applied by fc's Apply, the API's update
+//     rule (a set field replaces the live one whole; the rest is kept);
+//  2. a generic diff of live and after over their JSON values, nil, {} and
+//     [] being equal: objects and maps key by key, lists and atomic fields
+//     whole, restricted to the fields the input sets;
+//  3. each change takes the flags of its path from the fc tags: sensitive
+//     values are masked, a changed immutable field turns the update into
+//     a replacement.
+
+// fieldDiff is the result of diffing one resource.
+type fieldDiff struct {
+	changes []FieldChange
+	// immutable lists the changed paths an update cannot change.
+	immutable []string
 }
 
-func (l *fieldList) add(path string, managed bool, desired, live any, sensitive bool) {
-	if !managed {
+// replaceReason says why the resource must be replaced, "" when it can be
+// updated in place.
+func (d fieldDiff) replaceReason() string {
+	if len(d.immutable) == 0 {
+		return ""
+	}
+	return strings.Join(d.immutable, ", ") + " cannot change in place"
+}
+
+// diffFields compares live (nil: the resource is created) with after over
+// the fields the input in (a pointer to an fc input struct) sets. secret
+// names the keys of secretnames maps (environment variables) that the
+// desired state marks secret.
+func diffFields(in, live, after any, secret map[string]bool) fieldDiff {
+	iv := reflect.ValueOf(in).Elem()
+	create := reflect.ValueOf(live).IsNil()
+	var before map[string]any
+	if !create {
+		before, _ = jsonValue(live).(map[string]any)
+	}
+	afterV, _ := jsonValue(after).(map[string]any)
+	w := &differ{create: create, flags: fc.Paths(iv.Type()), secret: secret}
+	for _, f := range fc.Fields(iv.Type()) {
+		if f.Flags.Name || f.Flags.WriteOnly {
+			continue
+		}
+		if _, set := fc.SetValue(iv.Field(f.Index)); !set {
+			continue
+		}
+		w.walk([]string{f.JSONName}, before[f.JSONName], afterV[f.JSONName])
+	}
+	return w.out
+}
+
+type differ struct {
+	create bool
+	flags  []fc.FieldPath
+	secret map[string]bool
+	out    fieldDiff
+}
+
+func (w *differ) walk(path []string, before, after any) {
+	flags := w.flagsOf(path)
+	bm, bIsMap := before.(map[string]any)
+	am, aIsMap := after.(map[string]any)
+	if !flags.Atomic && (aIsMap || bIsMap) && (aIsMap || after == nil) && (bIsMap || before == nil) {
+		keys := slices.Sorted(maps.Keys(am))
+		for k := range bm {
+			if _, ok := am[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			w.walk(append(slices.Clip(path), k), bm[k], am[k])
+		}
 		return
 	}
-	after := jsonValue(desired)
-	if l.create {
+	if w.create {
 		if isEmpty(after) || after == "" {
 			return
 		}
-		l.out = append(l.out, FieldChange{Path: path, After: after, Sensitive: sensitive})
+		before = nil
+	} else if sameValue(before, after) {
 		return
 	}
-	before := jsonValue(live)
-	if sameValue(before, after) {
-		return
+	key := path[len(path)-1]
+	sensitive := flags.Sensitive || (flags.SecretNames && len(path) > 1 && (w.secret[key] || fc.IsSecretName(key)))
+	w.out.changes = append(w.out.changes, FieldChange{Path: strings.Join(path, "."), Before: before, After: after, Sensitive: sensitive})
+	if flags.Immutable && !w.create {
+		w.out.immutable = append(w.out.immutable, strings.Join(path, "."))
 	}
-	l.out = append(l.out, FieldChange{Path: path, Before: before, After: after, Sensitive: sensitive})
 }
 
-func deref[T any](p *T) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-// serviceFieldChanges compares the managed (non-nil) fields of in with
-// live; live nil means the service is created.
-func serviceFieldChanges(in *fc.ServiceInput, live *fc.Service) []FieldChange {
-	l := fieldList{create: live == nil}
-	if live == nil {
-		live = &fc.Service{}
-	}
-	l.add("description", in.Description != nil, deref(in.Description), live.Description, false)
-	l.add("role", in.Role != nil, deref(in.Role), live.Role, false)
-	l.add("internetAccess", in.InternetAccess != nil, deref(in.InternetAccess), live.InternetAccess, false)
-	if in.LogConfig != nil {
-		l.add("logConfig.project", true, in.LogConfig.Project, live.LogConfig.Project, false)
-		l.add("logConfig.logstore", true, in.LogConfig.Logstore, live.LogConfig.Logstore, false)
-	}
-	if in.VPCConfig != nil {
-		l.add("vpcConfig.vpcId", true, in.VPCConfig.VPCID, live.VPCConfig.VPCID, false)
-		l.add("vpcConfig.vSwitchIds", true, in.VPCConfig.VSwitchIDs, live.VPCConfig.VSwitchIDs, false)
-		l.add("vpcConfig.securityGroupId", true, in.VPCConfig.SecurityGroupID, live.VPCConfig.SecurityGroupID, false)
-	}
-	if in.NASConfig != nil {
-		l.add("nasConfig.userId", true, in.NASConfig.UserID, live.NASConfig.UserID, false)
-		l.add("nasConfig.groupId", true, in.NASConfig.GroupID, live.NASConfig.GroupID, false)
-		l.add("nasConfig.mountPoints", true, in.NASConfig.MountPoints, live.NASConfig.MountPoints, false)
-	}
-	return l.out
-}
-
-// functionFieldChanges compares the managed fields of in with live (nil:
-// created). The environment is always managed, key by key, so that each
-// key can be sensitive on its own.
-func functionFieldChanges(in *fc.FunctionInput, live *fc.Function, sensitive map[string]bool) []FieldChange {
-	l := fieldList{create: live == nil}
-	if live == nil {
-		live = &fc.Function{}
-	}
-	l.add("description", in.Description != nil, deref(in.Description), live.Description, false)
-	l.add("runtime", in.Runtime != nil, deref(in.Runtime), live.Runtime, false)
-	l.add("handler", in.Handler != nil, deref(in.Handler), live.Handler, false)
-	l.add("memorySize", in.MemorySize != nil, deref(in.MemorySize), live.MemorySize, false)
-	l.add("timeout", in.Timeout != nil, deref(in.Timeout), live.Timeout, false)
-	l.add("initializer", in.Initializer != nil, deref(in.Initializer), live.Initializer, false)
-	l.add("initializationTimeout", in.InitializationTimeout != nil, deref(in.InitializationTimeout), live.InitializationTimeout, false)
-	l.add("instanceConcurrency", in.InstanceConcurrency != nil, deref(in.InstanceConcurrency), live.InstanceConcurrency, false)
-	keys := map[string]bool{}
-	for k := range in.EnvironmentVariables {
-		keys[k] = true
-	}
-	for k := range live.EnvironmentVariables {
-		keys[k] = true
-	}
-	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		d, inDesired := in.EnvironmentVariables[k]
-		v, inLive := live.EnvironmentVariables[k]
-		secret := sensitive[k] || (!inDesired && secretLikeKey(k))
-		path := "environmentVariables." + k
-		switch {
-		case inDesired && inLive:
-			l.add(path, true, d, v, secret)
-		case inDesired:
-			l.out = append(l.out, FieldChange{Path: path, After: d, Sensitive: secret})
-		default:
-			l.out = append(l.out, FieldChange{Path: path, Before: v, Sensitive: secret})
-		}
-	}
-	return l.out
-}
-
-// triggerFieldChanges compares in with live (nil: created). Object trigger
-// configs are compared key by key.
-func triggerFieldChanges(in *fc.TriggerInput, live *fc.Trigger) []FieldChange {
-	l := fieldList{create: live == nil}
-	if live == nil {
-		live = &fc.Trigger{}
-	}
-	l.add("triggerType", true, in.TriggerType, live.TriggerType, false)
-	liveQ := live.Qualifier
-	if liveQ == "" && !l.create {
-		liveQ = fc.QualifierLatest
-	}
-	l.add("qualifier", true, deref(in.Qualifier), liveQ, false)
-	l.add("sourceArn", in.SourceARN != nil, deref(in.SourceARN), live.SourceARN, false)
-	l.add("invocationRole", in.InvocationRole != nil, deref(in.InvocationRole), live.InvocationRole, false)
-	d, lv := rawValue(in.TriggerConfig), rawValue(live.TriggerConfig)
-	dm, dok := d.(map[string]any)
-	lm, lok := lv.(map[string]any)
-	if !dok || !(lok || lv == nil) {
-		l.add("triggerConfig", true, d, lv, false)
-		return l.out
-	}
-	keys := map[string]bool{}
-	for k := range dm {
-		keys[k] = true
-	}
-	for k := range lm {
-		keys[k] = true
-	}
-	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		path := "triggerConfig." + k
-		dv, inD := dm[k]
-		if l.create {
-			l.add(path, true, dv, nil, false)
+// flagsOf returns the flags of the longest known path that path starts
+// with; "*" matches any key or index.
+func (w *differ) flagsOf(path []string) fc.Flags {
+	var best fc.FieldPath
+	for _, p := range w.flags {
+		if len(p.Path) > len(path) || len(p.Path) <= len(best.Path) {
 			continue
 		}
-		if !inD {
-			if !isEmpty(lm[k]) {
-				l.out = append(l.out, FieldChange{Path: path, Before: lm[k]})
+		match := true
+		for i, tok := range p.Path {
+			if tok != "*" && tok != path[i] {
+				match = false
+				break
 			}
-			continue
 		}
-		l.add(path, true, dv, lm[k], false)
+		if match {
+			best = p
+		}
 	}
-	return l.out
+	return best.Flags
+}
+
+func serviceFieldChanges(in *fc.ServiceInput, live *fc.Service) fieldDiff {
+	after := fc.Service{}
+	if live != nil {
+		after = *live
+	}
+	after.Apply(*in)
+	return diffFields(in, live, &after, nil)
+}
+
+func functionFieldChanges(in *fc.FunctionInput, live *fc.Function, sensitive map[string]bool) fieldDiff {
+	after := fc.Function{}
+	if live != nil {
+		after = *live
+	}
+	after.Apply(*in)
+	return diffFields(in, live, &after, sensitive)
+}
+
+// triggerFieldChanges diffs a trigger; the live qualifier "" is LATEST,
+// which the input always names.
+func triggerFieldChanges(in *fc.TriggerInput, live *fc.Trigger) fieldDiff {
+	after := fc.Trigger{}
+	if live != nil {
+		l := *live
+		if l.Qualifier == "" {
+			l.Qualifier = fc.QualifierLatest
+		}
+		live, after = &l, l
+	}
+	after.Apply(*in)
+	return diffFields(in, live, &after, nil)
+}
+
+func aliasFieldChanges(in *fc.AliasInput, live *fc.Alias) fieldDiff {
+	after := fc.Alias{}
+	if live != nil {
+		after = *live
+	}
+	after.Apply(*in)
+	return diffFields(in, live, &after, nil)
 }
 
 // The versioned content of a service and of a function: what a version
-// snapshots, without ids, times and ETags.
+// snapshots, every field but the server-owned ones (ids, times), the code
+// checksum included.
 
 func sameServiceContent(a, b *fc.Service) bool {
-	pick := func(s *fc.Service) any {
-		return jsonValue(map[string]any{
-			"description": s.Description, "role": s.Role, "internetAccess": s.InternetAccess,
-			"logConfig": s.LogConfig, "vpcConfig": s.VPCConfig, "nasConfig": s.NASConfig,
-		})
-	}
-	return sameValue(pick(a), pick(b))
+	return sameValue(versionedContent(a), versionedContent(b))
 }
 
 func sameFunctionContent(a, b *fc.Function) bool {
-	pick := func(f *fc.Function) any {
-		return jsonValue(map[string]any{
-			"description": f.Description, "runtime": f.Runtime, "handler": f.Handler,
-			"memorySize": f.MemorySize, "timeout": f.Timeout, "initializer": f.Initializer,
-			"initializationTimeout": f.InitializationTimeout, "instanceConcurrency": f.InstanceConcurrency,
-			"environmentVariables": f.EnvironmentVariables, "codeChecksum": f.CodeChecksum,
-		})
+	ca, cb := versionedContent(a), versionedContent(b)
+	ca["codeChecksum"], cb["codeChecksum"] = a.CodeChecksum, b.CodeChecksum
+	return sameValue(ca, cb)
+}
+
+func versionedContent(resource any) map[string]any {
+	v := reflect.ValueOf(resource).Elem()
+	out := map[string]any{}
+	for _, f := range fc.Fields(v.Type()) {
+		if !f.Flags.ReadOnly {
+			out[f.JSONName] = jsonValue(v.Field(f.Index).Interface())
+		}
 	}
-	return sameValue(pick(a), pick(b))
+	return out
 }

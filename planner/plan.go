@@ -124,7 +124,7 @@ type Change struct {
 	// VersionDescription is the description of the version a publish
 	// change creates.
 	VersionDescription string `json:"version_description,omitempty"`
-	// Reason says why a publish is planned, for humans.
+	// Reason says why a publish or a replacement is planned, for humans.
 	Reason string `json:"reason,omitempty"`
 	// Sensitive lists the environment variable keys of FunctionInput whose
 	// values are secret.

@@ -3,7 +3,6 @@ package planner
 import (
 	"encoding/json"
 	"reflect"
-	"strings"
 )
 
 // jsonValue turns v into the plain JSON-like value (string, float64, bool,
@@ -84,16 +83,4 @@ func rawValue(r json.RawMessage) any {
 		return string(r)
 	}
 	return v
-}
-
-// secretLikeKey says whether an environment variable's name suggests a
-// secret, for live-only keys whose sensitivity the desired state cannot tell.
-func secretLikeKey(k string) bool {
-	u := strings.ToUpper(k)
-	for _, s := range []string{"PASSWORD", "SECRET", "TOKEN", "KEY"} {
-		if strings.Contains(u, s) {
-			return true
-		}
-	}
-	return false
 }

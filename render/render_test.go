@@ -92,7 +92,7 @@ func fullPlan() *planner.Plan {
 			},
 			{
 				Address: "trigger.shop/api/web", Kind: planner.KindTrigger, Action: planner.ActionReplace,
-				Service: "shop", Function: "api", Name: "web", ETag: "e-web",
+				Service: "shop", Function: "api", Name: "web", ETag: "e-web", Reason: "triggerType cannot change in place",
 				FieldChanges: []planner.FieldChange{
 					{Path: "triggerType", Before: "timer", After: "http"},
 					{Path: "triggerConfig.methods", Before: nil, After: []any{"GET", "POST"}},

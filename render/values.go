@@ -252,7 +252,10 @@ func note(c *planner.Change) string {
 		}
 		return "publish a new version"
 	case planner.ActionReplace:
-		return "replace: triggerType cannot change in place"
+		if c.Reason != "" {
+			return "replace: " + c.Reason
+		}
+		return "replace"
 	}
 	return ""
 }

@@ -166,7 +166,7 @@ func packageCode(ctx context.Context, pk *packager.Packager, fn *manifest.Functi
 		return pk.PackageDir(ctx, packageShortPath(fn.Code.Path), packager.DirOptions{Runtime: fn.Runtime, Handler: fn.Handler})
 	case manifest.CodeZipFile:
 		return pk.PackageFile(ctx, packageShortPath(fn.Code.Path))
-	case manifest.CodeOSS:
+	case manifest.CodeOSS, manifest.CodeImage:
 		return nil, nil
 	}
 	return nil, fmt.Errorf("code kind %q is not supported", fn.Code.Kind)
@@ -191,6 +191,9 @@ func packageShortPath(path string) string {
 func packageCodeSource(p *manifest.Project, fn *manifest.Function) string {
 	if fn.Code.Kind == manifest.CodeOSS {
 		return "oss://" + fn.Code.Bucket + "/" + fn.Code.Object
+	}
+	if fn.Code.Kind == manifest.CodeImage {
+		return "image " + fn.Spec.CustomContainerConfig.Image
 	}
 	if rel, err := filepath.Rel(p.Dir, fn.Code.Path); err == nil {
 		return filepath.ToSlash(rel)
