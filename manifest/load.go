@@ -109,7 +109,7 @@ var (
 	VPCConfigFields   = []string{"vpcId", "vSwitchIds", "securityGroupId"}
 	NASConfigFields   = []string{"userId", "groupId", "mountPoints"}
 	MountPointFields  = []string{"serverAddr", "mountDir"}
-	FunctionFields    = []string{"runtime", "handler", "code", "memorySize", "timeout", "description", "initializer", "initializationTimeout", "instanceConcurrency", "environmentVariables", "triggers"}
+	FunctionFields    = []string{"runtime", "handler", "code", "memorySize", "timeout", "description", "initializer", "initializationTimeout", "instanceConcurrency", "environmentVariables", "triggers", "build"}
 	TriggerFields     = []string{"type", "qualifier", "config", "sourceArn", "invocationRole"}
 	AliasFields       = []string{"version", "additionalVersionWeight", "description"}
 	TimerConfigFields = []string{"cronExpression", "enable", "payload"}
@@ -667,6 +667,7 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 	if o.has("code") {
 		f.Code = l.code(o, path+".code")
 	}
+	f.Build = l.build(o.vals["build"], path+".build", &f)
 	if n := o.vals["environmentVariables"]; n != nil && !isNull(n) {
 		ep := path + ".environmentVariables"
 		if n.Kind != yaml.MappingNode {
