@@ -38,6 +38,7 @@ Every update and delete carries the ETag seen at plan time: a resource changed
 since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.project.build.parallelism = o.parallelism
 			if len(args) == 1 {
 				if fi, err := os.Stat(args[0]); err == nil && !fi.IsDir() && filepath.Base(args[0]) != manifest.DefaultFile {
 					return runApplyPlanFile(cmd, streams, o, args[0])
@@ -48,9 +49,10 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 		},
 	}
 	addProjectFlags(cmd, &o.project)
+	addBuildFlags(cmd, &o.project.build, streams, false)
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
-	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
+	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps (and builds) run at once")
 	return cmd
 }
 

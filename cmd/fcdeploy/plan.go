@@ -39,6 +39,7 @@ and aliases to move. Nothing is written to Function Compute.
 		},
 	}
 	addProjectFlags(cmd, &o.project)
+	addBuildFlags(cmd, &o.project.build, streams, true)
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json or markdown")
 	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to `FILE` for apply")
 	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")

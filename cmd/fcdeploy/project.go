@@ -20,6 +20,7 @@ type projectOptions struct {
 	dir    string
 	file   string
 	target targetOptions
+	build  buildFlags
 }
 
 func addProjectFlags(cmd *cobra.Command, o *projectOptions) {
@@ -50,7 +51,11 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 		return &loadedProject{Path: path, Project: p}, nil
 	}
 	pk := packager.New(packager.Options{CacheDir: filepath.Join(p.Dir, ".fcdeploy", "cache")})
-	code, err := deploy.Package(ctx, p, pk)
+	builds, err := buildFirst(ctx, p, o.build)
+	if err != nil {
+		return nil, err
+	}
+	code, err := deploy.PackageBuilt(ctx, p, pk, builds)
 	if err != nil {
 		return nil, err
 	}
