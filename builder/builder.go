@@ -140,6 +140,12 @@ func (b *Builder) Build(ctx context.Context, spec Spec) (*Result, error) {
 	if b.opt.CacheDir == "" {
 		return nil, errors.New("builder: no cache directory; builds never run in the source tree")
 	}
+	// Flights are keyed by the resolved spec, so `build: auto` and the
+	// recipe it picks share one build.
+	spec, err := spec.resolve()
+	if err != nil {
+		return nil, err
+	}
 	id, _ := json.Marshal(spec)
 	b.mu.Lock()
 	f, ok := b.flights[string(id)]
@@ -172,11 +178,8 @@ func (b *Builder) Build(ctx context.Context, spec Spec) (*Result, error) {
 	return f.res, f.err
 }
 
+// build runs a resolved spec.
 func (b *Builder) build(ctx context.Context, spec Spec) (*Result, error) {
-	spec, err := spec.resolve()
-	if err != nil {
-		return nil, err
-	}
 	st := spec.plan()
 	res := &Result{Recipe: spec.Recipe, Command: st.String(), Toolchain: map[string]string{}}
 	for _, t := range spec.tools() {

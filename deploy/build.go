@@ -95,5 +95,13 @@ func Build(ctx context.Context, p *manifest.Project, b *builder.Builder, paralle
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	// Which function of a shared build ran it depends on scheduling; say
+	// the first one in manifest order did, so output is stable.
+	first := map[string]bool{}
+	for _, ref := range out.Order {
+		r := out.results[functionKey(ref.Service, ref.Function)]
+		r.Shared = first[r.Dir]
+		first[r.Dir] = true
+	}
 	return out, nil
 }
