@@ -106,6 +106,7 @@ type Builder struct {
 	mu      sync.Mutex
 	flights map[string]*flight
 	tools   map[string]*toolFlight
+	memo    *toolMemo
 
 	built, cached, shared atomic.Int64
 }
@@ -127,7 +128,8 @@ func New(opt Options) *Builder {
 	if opt.Env == nil {
 		opt.Env = os.Environ()
 	}
-	return &Builder{opt: opt, flights: map[string]*flight{}, tools: map[string]*toolFlight{}}
+	return &Builder{opt: opt, flights: map[string]*flight{}, tools: map[string]*toolFlight{},
+		memo: &toolMemo{path: filepath.Join(opt.CacheDir, toolsFile)}}
 }
 
 // Stats returns the counters so far.
@@ -231,7 +233,22 @@ func (b *Builder) toolVersion(ctx context.Context, t tool, dir string) (string, 
 		b.tools[k] = tf
 	}
 	b.mu.Unlock()
-	tf.once.Do(func() { tf.version, tf.err = toolVersion(ctx, t, dir, b.opt.Env) })
+	tf.once.Do(func() {
+		st := ""
+		if memoTools[t.name] {
+			st = stamp(t.argv[0])
+		}
+		if st != "" {
+			if v, ok := b.memo.get(st); ok {
+				tf.version = v
+				return
+			}
+		}
+		tf.version, tf.err = toolVersion(ctx, t, dir, b.opt.Env)
+		if st != "" && tf.err == nil {
+			b.memo.put(st, tf.version)
+		}
+	})
 	return tf.version, tf.err
 }
 
