@@ -6,15 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
-	"syscall"
 )
 
 // Asking npm its version costs a Node.js start (0.3 s, over a second on a
 // loaded machine), more than checking fifty cached builds. So versions of
 // node and npm are remembered in the cache, under a stamp of the installed
-// files: the resolved executable's path, size, mtime and inode, and those
+// files: the resolved executable's path, size and mtime, and those
 // of the package.json one level above it (where npm keeps its version). A
 // reinstall or upgrade rewrites those files, changes the stamp, and the
 // version is asked again. go is asked every time (its answer depends on the
@@ -58,11 +56,7 @@ func fileStamp(p string) string {
 	if err != nil {
 		return ""
 	}
-	s := fmt.Sprintf("%s %d %d", p, fi.Size(), fi.ModTime().UnixNano())
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		s += " " + strconv.FormatUint(st.Ino, 10)
-	}
-	return s
+	return fmt.Sprintf("%s %d %d", p, fi.Size(), fi.ModTime().UnixNano())
 }
 
 func (m *toolMemo) load() {

@@ -86,3 +86,20 @@ services:
 	assert.ErrorContains(t, err, "function shop/b: build of")
 	assert.ErrorContains(t, err, "exited with code 4")
 }
+
+func TestAMissingHandlerAfterABuildNamesTheCodeDirectory(t *testing.T) {
+	p := loadBuilt(t, `project: shop
+services:
+  shop:
+    functions:
+      a:
+        runtime: python3
+        handler: main.handler
+        code: ./src
+        build: {recipe: command, command: 'mkdir dist && cp index.py dist/', output: dist}
+`)
+	builds, err := Build(context.Background(), p, builder.New(builder.Options{CacheDir: BuildCacheDir(p)}), 1)
+	require.NoError(t, err)
+	_, err = PackageBuilt(context.Background(), p, packager.New(packager.Options{}), builds)
+	assert.ErrorContains(t, err, "function shop/a: code directory "+filepath.Join(p.Dir, "src")+" (after its build) has no main.py for handler")
+}

@@ -99,7 +99,14 @@ func PackageFunction(ctx context.Context, pk *packager.Packager, f *manifest.Fun
 			// dependencies: refuse rather than guess.
 			return nil, errors.New("has a build: block but was not built; build it first (deploy.Build)")
 		}
-		return pk.PackageDir(ctx, dir, packager.DirOptions{Runtime: f.Runtime, Handler: f.Handler})
+		a, err := pk.PackageDir(ctx, dir, packager.DirOptions{Runtime: f.Runtime, Handler: f.Handler})
+		if he := (*packager.HandlerError)(nil); built != nil && errors.As(err, &he) {
+			// Name the directory the user knows, not the cache entry.
+			named := *he
+			named.Dir = f.Code.Path + " (after its build)"
+			return nil, &named
+		}
+		return a, err
 	case manifest.CodeZipFile:
 		return pk.PackageFile(ctx, f.Code.Path)
 	case manifest.CodeOSS:
