@@ -342,3 +342,41 @@ func TestACancelledBuildIsNotAnExitCode(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
 }
+
+func TestCommittingOverADamagedEntryReplacesIt(t *testing.T) {
+	cache := t.TempDir()
+	entry := func(content string) string {
+		e, err := os.MkdirTemp(cache, "tmp-")
+		require.NoError(t, err)
+		writeTree(t, e, map[string]string{"out/f.txt": content})
+		require.NoError(t, writeRecord(e, record{Key: "k"}))
+		return e
+	}
+	dst := filepath.Join(cache, "k")
+	require.NoError(t, commit(entry("old"), dst))
+	require.NoError(t, os.WriteFile(filepath.Join(dst, "out", "f.txt"), []byte("damaged"), 0o644))
+	require.Error(t, verifyEntry(dst))
+
+	require.NoError(t, commit(entry("new"), dst))
+	require.NoError(t, verifyEntry(dst))
+	data, err := os.ReadFile(filepath.Join(dst, "out", "f.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(data))
+	left, err := filepath.Glob(filepath.Join(cache, "k.old-*"))
+	require.NoError(t, err)
+	assert.Empty(t, left, "the damaged entry moved aside is removed")
+}
+
+func TestPruneRemovesEntriesUnusedForLongerThanTheLimit(t *testing.T) {
+	cache := t.TempDir()
+	for _, k := range []string{"fresh", "stale"} {
+		writeTree(t, filepath.Join(cache, k), map[string]string{"out/f": "x", recordFile: "{}"})
+	}
+	old := time.Now().Add(-10 * 24 * time.Hour)
+	require.NoError(t, os.Chtimes(filepath.Join(cache, "stale", recordFile), old, old))
+	n, err := Prune(cache, 7*24*time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.DirExists(t, filepath.Join(cache, "fresh"))
+	assert.NoDirExists(t, filepath.Join(cache, "stale"))
+}
