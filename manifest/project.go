@@ -126,6 +126,7 @@ type Function struct {
 	// in every output: values from ${env.*} and keys that look secret.
 	Sensitive map[string]bool
 	Triggers  []Trigger // sorted by name
+	Build     *Build    // nil: the code directory is shipped as it is
 	Pos       Pos
 }
 

@@ -25,6 +25,7 @@ type projectOptions struct {
 	only []string
 	// cmd gives the command's stdin, for -f -.
 	cmd *cobra.Command
+	build  buildFlags
 }
 
 func addProjectFlags(cmd *cobra.Command, o *projectOptions) {
@@ -97,7 +98,11 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 		return &loadedProject{Path: path, Project: p, Only: o.only}, nil
 	}
 	pk := packager.New(packager.Options{CacheDir: filepath.Join(p.Dir, ".fcdeploy", "cache")})
-	code, err := deploy.Package(ctx, p, pk)
+	builds, err := buildFirst(ctx, p, o.build)
+	if err != nil {
+		return nil, err
+	}
+	code, err := deploy.PackageBuilt(ctx, p, pk, builds)
 	if err != nil {
 		return nil, err
 	}

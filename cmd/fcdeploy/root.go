@@ -65,6 +65,7 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 		newValidateCmd(streams),
 		newSchemaCmd(streams),
 		newPackageCmd(streams),
+		newBuildCmd(streams),
 		newPlanCmd(streams),
 		newApplyCmd(streams),
 		newDestroyCmd(streams),
