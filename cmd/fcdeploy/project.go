@@ -24,8 +24,8 @@ type projectOptions struct {
 	// only limits plans to these SERVICE or SERVICE/FUNCTION (--target).
 	only []string
 	// cmd gives the command's stdin, for -f -.
-	cmd *cobra.Command
-	build  buildFlags
+	cmd   *cobra.Command
+	build buildFlags
 }
 
 func addProjectFlags(cmd *cobra.Command, o *projectOptions) {
