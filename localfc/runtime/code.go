@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/internal/ziptree"
 )
 
 // MaxZipEntries bounds the number of entries of one code zip.
@@ -110,6 +111,7 @@ func Unpack(zipBytes []byte, dir string, maxBytes int64) error {
 	}
 	type link struct{ path, target string }
 	var links []link
+	virtual := map[string]string{} // clean slash path -> target, for ziptree
 	remaining := maxBytes
 	for _, f := range zr.File {
 		rel, err := entryPath(f.Name)
@@ -134,6 +136,7 @@ func Unpack(zipBytes []byte, dir string, maxBytes int64) error {
 				return fmt.Errorf("entry %q: symlink to %q points outside the code directory", f.Name, target)
 			}
 			links = append(links, link{dst, target})
+			virtual[filepath.ToSlash(rel)] = target
 		case mode.IsDir():
 			if err := os.MkdirAll(dst, 0o755); err != nil {
 				return err
@@ -149,6 +152,14 @@ func Unpack(zipBytes []byte, dir string, maxBytes int64) error {
 			remaining -= n
 		default:
 			return fmt.Errorf("entry %q: %s files are not allowed", f.Name, mode.Type())
+		}
+	}
+	// Each link is resolved through the archive's own entries before any
+	// is created: a chain through a name that does not exist yet (and that
+	// the function could create later) must not lead out either.
+	for name := range virtual {
+		if err := ziptree.ResolveInside(name, virtual); err != nil {
+			return fmt.Errorf("entry %q: %w", name, err)
 		}
 	}
 	// Links are created last, so no file above was written through one.

@@ -32,6 +32,10 @@ func TestUnpackRefusesEntriesLeavingTheDirectory(t *testing.T) {
 			{name: "out", body: "deep/up/..", mode: fs.ModeSymlink | 0o777},
 			{name: "deep/x", body: "x"},
 		}, "symlink resolves outside the code directory"},
+		{"a chain through a name that does not exist yet", []file{
+			{name: "sub/q", body: "..", mode: fs.ModeSymlink | 0o777},
+			{name: "d", body: "sub/q/../../escaped", mode: fs.ModeSymlink | 0o777},
+		}, "symlink resolves outside the code directory"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
