@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/fcdeploy/fcdeploy/fc"
 	"github.com/fcdeploy/fcdeploy/localfc/internal/ziptree"
 )
 
@@ -22,40 +21,19 @@ const MaxZipEntries = 100_000
 // Config.MaxUnpackedBytes (a zip bomb or simply too much code).
 var ErrCodeTooLarge = errors.New("unpacked code is larger than the limit")
 
-// codeDir returns the directory holding the unpacked code of req, unpacking
-// it first if needed. Concurrent callers for one checksum share one unpack.
-func (p *Pool) codeDir(req *Request) (string, error) {
+// codeDir returns the directory holding the unpacked code of req,
+// unpacking it first if needed (see cache.go), and sets req.CodeSHA256.
+// Concurrent callers for one digest share one unpack.
+func (p *Pool) codeDir(l *launch, req *Request) (string, error) {
 	sum := req.CodeChecksum
-	if !validChecksum(sum) {
+	if sum != "" && !validChecksum(sum) {
 		return "", &CodeError{Checksum: sum, Err: errors.New("checksum must be a decimal CRC-64 string")}
 	}
-	dir := filepath.Join(p.cfg.CacheDir, sum)
-	if _, err := os.Stat(dir); err == nil {
-		return dir, nil
-	}
-	_, err, _ := p.unpacks.Do(sum, func() (any, error) {
-		if _, err := os.Stat(dir); err == nil {
-			return nil, nil
-		}
-		if req.Code == nil {
-			return nil, &CodeError{Checksum: sum, Err: errors.New("code is not cached and no loader was given")}
-		}
-		zipBytes, err := req.Code()
-		if err != nil {
-			return nil, &CodeError{Checksum: sum, Err: fmt.Errorf("load: %w", err)}
-		}
-		// A wrong checksum would poison the cache for every later version.
-		if got := fc.CodeChecksum(zipBytes); got != sum {
-			return nil, &CodeError{Checksum: sum, Err: fmt.Errorf("zip checksum is %s", got)}
-		}
-		if err := unpackAtomic(zipBytes, p.cfg.CacheDir, sum, p.cfg.MaxUnpackedBytes); err != nil {
-			return nil, &CodeError{Checksum: sum, Err: err}
-		}
-		return nil, nil
-	})
+	dir, name, err := p.unpacked(l, "code-", req.CodeSHA256, sum, req.Code)
 	if err != nil {
-		return "", err
+		return "", &CodeError{Checksum: sum, Err: err}
 	}
+	req.CodeSHA256 = strings.TrimPrefix(name, "code-")
 	return dir, nil
 }
 

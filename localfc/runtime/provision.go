@@ -32,6 +32,7 @@ func (p *Pool) Provision(ctx context.Context, req Request, n int) (int, error) {
 		return 0, fmt.Errorf("%s: %w", subject, err)
 	}
 	g, err := p.group(l)
+	p.unpin(l) // the group holds the cache entries now
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", subject, err)
 	}
