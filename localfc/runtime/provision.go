@@ -152,3 +152,19 @@ func (p *Pool) warm(ctx context.Context, g *group, in *instance) error {
 	}
 	return nil
 }
+
+// Unprovision releases the provisioned instances of a function as of a
+// qualifier (its provision config is gone): they become ordinary idle
+// instances, which the reaper stops in time. It needs no Request, since
+// the function may be gone too.
+func (p *Pool) Unprovision(account, service, qualifier, function string) {
+	req := Request{AccountID: account, Service: service, Qualifier: qualifier, Function: function}
+	slot := slotOf(&req)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g := p.provisions[slot]; g != nil {
+		g.provisioned = 0
+		delete(p.provisions, slot)
+		p.dropIfUnused(g)
+	}
+}
