@@ -271,3 +271,42 @@ func TestStoredProvisionConfigsAreProvisionedWhenTheServerStarts(t *testing.T) {
 	restarted.reconcileProvisioned(context.Background())
 	assert.Zero(t, restarted.currentProvisioned(testAccount, "s", "live", "f"))
 }
+
+func TestALayerThatCannotBeUnpackedFailsTheInvocationWith400NamingItsARN(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) {
+		withRuntime(t)(c)
+		pool, err := runtime.NewPool(runtime.Config{CacheDir: t.TempDir(), MaxUnpackedBytes: 1 << 10})
+		require.NoError(t, err)
+		t.Cleanup(func() { pool.Close() })
+		c.Runtime = pool
+	})
+	arn := e.publishLayer(testAccount, "big", map[string]string{"python/big.py": "#" + string(bytes.Repeat([]byte("x"), 4<<10)) + "\n"})
+	e.mustOK("POST", api+"/services", map[string]any{"serviceName": "s"})
+	e.mustOK("POST", api+"/services/s/functions", map[string]any{
+		"functionName": "f", "runtime": "python3", "handler": "index.handler", "layers": []string{arn},
+		"code": map[string]any{"zipFile": zipFiles(t, map[string]string{"index.py": "def handler(e, c):\n    return 'x'\n"})},
+	})
+	r := invoke(e, api+"/services/s/functions/f/invocations", "", nil)
+	require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
+	assert.Equal(t, fc.CodeInvalidArgument, r.errorCode(t))
+	assert.Contains(t, string(r.body), "function s/f: layer "+arn+" cannot be used: ")
+	assert.Contains(t, string(r.body), "larger than the limit")
+}
+
+func TestProvisionedInstancesFollowTheirAliasToAnotherVersion(t *testing.T) {
+	e := provisionedEnv(t)
+	e.mustOK("PUT", api+"/services/s.live/functions/f/provision-config", map[string]any{"target": 1})
+	e.mustOK("PUT", api+"/services/s/functions/f", map[string]any{
+		"code": map[string]any{"zipFile": zipFiles(t, map[string]string{"index.py": "n = 0\ndef init(c):\n    global n\n    n += 1\ndef handler(e, c):\n    return 'v2:%d' % n\n"})},
+	})
+	e.mustOK("POST", api+"/services/s/versions", map[string]any{})
+	e.mustOK("PUT", api+"/services/s/aliases/live", map[string]any{"versionId": "2"})
+	e.server.reconcileProvisioned(context.Background()) // what the alias update wakes
+
+	assert.Equal(t, int64(1), e.server.currentProvisioned(testAccount, "s", "live", "f"))
+	before := e.server.runtime.Stats().Instances
+	r := invoke(e, api+"/services/s.live/functions/f/invocations", "", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Equal(t, "v2:1", string(r.body), "version 2's provisioned instance, initialized, served it")
+	assert.Equal(t, before, e.server.runtime.Stats().Instances, "no instance was started for it")
+}
