@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 	"github.com/fcdeploy/fcdeploy/localfc/runtime"
@@ -30,7 +31,7 @@ func (s *Server) runtimeRequest(ctx context.Context, account, service, qualifier
 		InitializationTimeout: f.InitializationTimeout, Timeout: f.Timeout, MemorySize: f.MemorySize,
 		Env:          f.EnvironmentVariables,
 		CodeChecksum: code.Checksum,
-		CodeSHA256:   sha256Hex(code.Zip),
+		CodeSHA256:   s.codeDigest(account, service, function, f.ETag, code),
 		Code:         func() ([]byte, error) { return code.Zip, nil },
 		Layers:       layers,
 
@@ -56,6 +57,50 @@ func hook(h *fc.LifecycleHook) *runtime.LifecycleHook {
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// digestMemo remembers SHA-256 digests of zips by what identifies their
+// bytes for good (a function record's random ETag, an immutable layer
+// version), so that an invocation does not hash its code every time.
+type digestMemo struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxDigests bounds the memo; past it, it starts again empty.
+const maxDigests = 4096
+
+func (d *digestMemo) get(key string) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v, ok := d.m[key]
+	return v, ok
+}
+
+func (d *digestMemo) put(key, digest string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil || len(d.m) >= maxDigests {
+		d.m = map[string]string{}
+	}
+	d.m[key] = digest
+}
+
+// codeDigest is the SHA-256 of a function's code. A function record's
+// ETag is random and new with every write, so with its checksum it names
+// the bytes; without one (never the case for stored functions) the zip is
+// hashed.
+func (s *Server) codeDigest(account, service, function, etag string, code store.CodeBlob) string {
+	if etag == "" {
+		return sha256Hex(code.Zip)
+	}
+	key := "code\x00" + account + "\x00" + service + "\x00" + function + "\x00" + etag + "\x00" + code.Checksum
+	if d, ok := s.digests.get(key); ok {
+		return d
+	}
+	d := sha256Hex(code.Zip)
+	s.digests.put(key, d)
+	return d
 }
 
 // layerNames maps a layer zip's checksum to the ARN the function names it
@@ -124,9 +169,9 @@ func (s *Server) functionLayers(ctx context.Context, account, service, function 
 // immutable and their numbers never reused, so it is computed once per
 // version and remembered; the zip read to compute it is returned too.
 func (s *Server) layerDigest(ctx context.Context, ref fc.LayerVersionRef, checksum string) (string, []byte, error) {
-	key := ref.Owner + "\x00" + ref.LayerName + "\x00" + strconv.Itoa(int(ref.Version)) + "\x00" + checksum
-	if d, ok := s.layerDigests.Load(key); ok {
-		return d.(string), nil, nil
+	key := "layer\x00" + ref.Owner + "\x00" + ref.LayerName + "\x00" + strconv.Itoa(int(ref.Version)) + "\x00" + checksum
+	if d, ok := s.digests.get(key); ok {
+		return d, nil, nil
 	}
 	blob, err := s.store.GetLayerVersionCode(ctx, ref.Owner, ref.LayerName, ref.Version)
 	if err != nil {
@@ -136,7 +181,7 @@ func (s *Server) layerDigest(ctx context.Context, ref fc.LayerVersionRef, checks
 		return "", nil, fmt.Errorf("the stored zip has checksum %s, the version says %s", blob.Checksum, checksum)
 	}
 	d := sha256Hex(blob.Zip)
-	s.layerDigests.Store(key, d)
+	s.digests.put(key, d)
 	return d, blob.Zip, nil
 }
 

@@ -74,9 +74,8 @@ type Server struct {
 	asyncWake  chan struct{} // nudges the async worker after an enqueue
 	asyncDelay func(retry int) time.Duration
 	logs       *InvocationLogs
-	// layerDigests remembers the SHA-256 of layer versions' zips (see
-	// layerDigest).
-	layerDigests sync.Map
+	// digests remembers the SHA-256 of code and layer zips (runreq.go).
+	digests digestMemo
 
 	// Provisioned instances (provisioner.go): noProvision keeps configs
 	// stored only; provisioned is what each slot last got (guarded by
