@@ -89,3 +89,29 @@ func TestServeRefusesABadFaultSpecOrRateLimit(t *testing.T) {
 	err = runServe(context.Background(), &serveOptions{dataDir: t.TempDir(), maxProvisioned: -1}, streams)
 	assert.ErrorContains(t, err, "--max-provisioned -1")
 }
+
+func TestServeReadsFaultsFromTheEnvironmentUnlessTheFlagIsGiven(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"environment", nil, "faults: 503=10%,latency=1ms\n"},
+		{"flag", []string{"--faults", "429=1%"}, "faults: 429=1%\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(localfc.FaultsEnv, "503=10%,latency=1ms")
+			out := &syncBuffer{}
+			cmd := newServeCmd(&IOStreams{In: bytes.NewReader(nil), Out: out, ErrOut: &syncBuffer{}})
+			cmd.SetArgs(append([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, tc.args...))
+			cmd.SetErr(io.Discard)
+			cmd.SilenceErrors, cmd.SilenceUsage = true, true
+			// An ended context: serve starts, prints its banner and stops
+			// (failing to read the store with the ended context).
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			assert.ErrorIs(t, cmd.ExecuteContext(ctx), context.Canceled)
+			assert.Contains(t, out.String(), tc.want)
+		})
+	}
+}
