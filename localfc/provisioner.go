@@ -50,17 +50,25 @@ func (s *Server) provisionNow(ctx context.Context, ref store.ProvisionRef) {
 // lost instances itself.
 func (s *Server) provisionLocked(ctx context.Context, ref store.ProvisionRef) {
 	slot := provisionSlot(ref)
-	attrs := []any{slog.String("service", ref.ServiceName), slog.String("alias", ref.Alias), slog.String("function", ref.FunctionName)}
+	fail := func(err error) {
+		// The loop retries every tick: a failure is logged when it changes.
+		if msg := err.Error(); s.provFailed[slot] != msg {
+			s.provFailed[slot] = msg
+			s.log.Warn("provisioned instances not started", slog.String("service", ref.ServiceName),
+				slog.String("alias", ref.Alias), slog.String("function", ref.FunctionName), slog.String("error", msg))
+		}
+	}
 	if ref.Target <= 0 {
 		s.runtime.Unprovision(ref.AccountID, ref.ServiceName, ref.Alias, ref.FunctionName)
 		delete(s.provisioned, slot)
+		delete(s.provFailed, slot)
 		return
 	}
 	// The alias is read first: it is cheap, and unless it moved or the
 	// target changed there is nothing to do.
 	alias, err := s.store.GetAlias(ctx, ref.AccountID, ref.ServiceName, ref.Alias)
 	if err != nil {
-		s.log.Warn("provisioned instances not started", append(attrs, slog.String("error", err.Error()))...)
+		fail(err)
 		return
 	}
 	mark := alias.VersionID + "\x00" + strconv.FormatInt(ref.Target, 10)
@@ -71,7 +79,7 @@ func (s *Server) provisionLocked(ctx context.Context, ref store.ProvisionRef) {
 	// additional version (a traffic split) starts on demand.
 	resolved, code, err := s.store.ResolveFunction(ctx, ref.AccountID, ref.ServiceName, alias.VersionID, ref.FunctionName)
 	if err != nil {
-		s.log.Warn("provisioned instances not started", append(attrs, slog.String("error", err.Error()))...)
+		fail(err)
 		return
 	}
 	resolved.AdditionalVersionID, resolved.AdditionalWeight = "", 0
@@ -84,10 +92,11 @@ func (s *Server) provisionLocked(ctx context.Context, ref store.ProvisionRef) {
 		}
 	}
 	if err != nil {
-		s.log.Warn("provisioned instances not started", append(attrs, slog.String("error", err.Error()))...)
+		fail(err)
 		return
 	}
 	s.provisioned[slot] = mark
+	delete(s.provFailed, slot)
 }
 
 // reconcileProvisioned provisions every stored config and releases the
@@ -118,6 +127,11 @@ func (s *Server) reconcileProvisioned(ctx context.Context) {
 			p := strings.Split(slot, "\x00")
 			s.runtime.Unprovision(p[0], p[1], p[2], p[3])
 			delete(s.provisioned, slot)
+		}
+	}
+	for slot := range s.provFailed {
+		if !want[slot] {
+			delete(s.provFailed, slot)
 		}
 	}
 }

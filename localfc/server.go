@@ -83,6 +83,7 @@ type Server struct {
 	noProvision bool
 	provMu      sync.Mutex
 	provisioned map[string]string
+	provFailed  map[string]string // slot -> the error last logged for it
 	provWake    chan struct{}
 
 	limiter *RateLimiter
@@ -108,6 +109,7 @@ func New(cfg Config) *Server {
 
 		noProvision: cfg.NoProvisioning,
 		provisioned: map[string]string{},
+		provFailed:  map[string]string{},
 		provWake:    make(chan struct{}, 1),
 		limiter:     cfg.RateLimit,
 	}

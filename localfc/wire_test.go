@@ -7,10 +7,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -310,3 +313,32 @@ func TestProvisionedInstancesFollowTheirAliasToAnotherVersion(t *testing.T) {
 	assert.Equal(t, "v2:1", string(r.body), "version 2's provisioned instance, initialized, served it")
 	assert.Equal(t, before, e.server.runtime.Stats().Instances, "no instance was started for it")
 }
+
+func TestAProvisionConfigWhoseInstancesFailToStartIsKeptAndTheFailureLoggedOnce(t *testing.T) {
+	var logs syncLog
+	e := newTestEnv(t, withRuntime(t), func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	e.mustOK("POST", api+"/services", map[string]any{"serviceName": "s"})
+	e.mustOK("POST", api+"/services/s/functions", map[string]any{
+		"functionName": "f", "runtime": "python3", "handler": "index.handler", "initializer": "index.init",
+		"code": map[string]any{"zipFile": zipFiles(t, map[string]string{"index.py": "def init(c):\n    raise Exception('no database')\ndef handler(e, c):\n    return 'x'\n"})},
+	})
+	e.mustOK("POST", api+"/services/s/versions", map[string]any{})
+	e.mustOK("POST", api+"/services/s/aliases", map[string]any{"aliasName": "live", "versionId": "1"})
+
+	var pc fc.ProvisionConfig
+	e.mustOK("PUT", api+"/services/s.live/functions/f/provision-config", map[string]any{"target": 1}).json(t, &pc)
+	assert.Equal(t, int64(1), pc.Target, "the config is stored")
+	assert.Zero(t, pc.Current)
+	e.server.reconcileProvisioned(context.Background()) // a retry that fails the same way
+	assert.Equal(t, 1, strings.Count(logs.String(), "provisioned instances not started"), "%s", logs.String())
+	assert.Contains(t, logs.String(), "no database")
+}
+
+// syncLog is a log buffer the server's goroutines may share.
+type syncLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
+func (l *syncLog) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
