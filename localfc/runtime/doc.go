@@ -147,7 +147,8 @@
 // reaper leaves them, a lost one is replaced, and provisioning another
 // configuration for the same account/service/qualifier/function (an alias
 // moved) or N = 0 releases them to ordinary idle instances.
-// Pool.ProvisionedInstances reports how many run.
+// Pool.ProvisionedInstances reports how many run; Pool.Unprovision
+// releases them without a Request (the function may be gone).
 //
 // Lifecycle hooks of built-in runtimes (a handler in the code) are not run
 // locally; starting such an instance logs a warning saying so. Close kills
