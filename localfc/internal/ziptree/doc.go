@@ -3,8 +3,7 @@
 // code directory is caught before anything is written: at create time
 // (localfc's code check) and at unpack time (the runtime's cache), with
 // one piece of logic.
-package ziptree
-
 //
 // It works on clean slash paths relative to the code directory and never
 // touches the file system.
+package ziptree
