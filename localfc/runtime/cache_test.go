@@ -6,23 +6,21 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/internal/crcforge"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // forgeCRC returns a valid zip of files whose fc.CodeChecksum is target:
-// the zip's comment ends the file, and its last 8 bytes are chosen by
-// solving the CRC's linear system, as an attacker would.
+// the zip's comment ends the file, and its last 8 bytes are chosen as an
+// attacker would.
 func forgeCRC(t *testing.T, target string, files ...file) []byte {
 	t.Helper()
-	want, err := strconv.ParseUint(target, 10, 64)
-	require.NoError(t, err)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range files {
@@ -33,43 +31,8 @@ func forgeCRC(t *testing.T, target string, files ...file) []byte {
 	}
 	require.NoError(t, zw.SetComment("12345678"))
 	require.NoError(t, zw.Close())
-	b := buf.Bytes()
-	tail := len(b) - 8
-	crc := func(s uint64) uint64 {
-		for i := range 8 {
-			b[tail+i] = byte(s >> (8 * i))
-		}
-		v, _ := strconv.ParseUint(fc.CodeChecksum(b), 10, 64)
-		return v
-	}
-	// crc(s) = crc(0) ^ L(s) with L linear: find s with L(s) = want ^ crc(0)
-	// by Gaussian elimination over the columns L(e_i).
-	base := crc(0)
-	type row struct{ col, bits uint64 }
-	var basis [64]*row
-	for i := range 64 {
-		r := &row{col: crc(1<<i) ^ base, bits: 1 << i}
-		for bit := 63; bit >= 0 && r.col != 0; bit-- {
-			if r.col>>bit&1 == 0 {
-				continue
-			}
-			if basis[bit] == nil {
-				basis[bit] = r
-				break
-			}
-			r.col ^= basis[bit].col
-			r.bits ^= basis[bit].bits
-		}
-	}
-	need, s := want^base, uint64(0)
-	for bit := 63; bit >= 0; bit-- {
-		if need>>bit&1 == 1 {
-			require.NotNil(t, basis[bit], "the CRC cannot be forged with 8 bytes")
-			need ^= basis[bit].col
-			s ^= basis[bit].bits
-		}
-	}
-	require.Equal(t, target, strconv.FormatUint(crc(s), 10))
+	b, err := crcforge.Forge(buf.Bytes(), target)
+	require.NoError(t, err)
 	_, err = zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	require.NoError(t, err, "the forged zip still reads")
 	return b
