@@ -63,6 +63,7 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetErr(streams.ErrOut)
 	root.AddCommand(
 		newValidateCmd(streams),
+		newConvertCmd(streams),
 		newSchemaCmd(streams),
 		newPackageCmd(streams),
 		newPlanCmd(streams),
