@@ -64,6 +64,7 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 	root.AddCommand(
 		newValidateCmd(streams),
 		newConvertCmd(streams),
+		newImportCmd(streams),
 		newSchemaCmd(streams),
 		newPackageCmd(streams),
 		newPlanCmd(streams),
