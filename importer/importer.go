@@ -330,6 +330,13 @@ func (im *importer) function(ctx context.Context, service string, f *fc.Function
 					return nil, fmt.Errorf("trigger %s/%s/%s: its triggerConfig is not JSON: %w", service, f.FunctionName, t.TriggerName, err)
 				}
 			}
+			if m, ok := cfg.(map[string]any); ok && t.TriggerType == "timer" {
+				if _, has := m["enable"]; !has {
+					// Absent is a disabled timer live, while the manifest
+					// reads an absent enable as true.
+					m["enable"] = false
+				}
+			}
 			set(tn, "config", toNode(cfg))
 			set(tm, t.TriggerName, tn)
 			im.res.Triggers++

@@ -183,3 +183,19 @@ func TestUnifiedDiffMarksAMissingFinalNewline(t *testing.T) {
 	assert.Equal(t, "@@ -1,1 +1,1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n", UnifiedDiff("a", "b", 3))
 	assert.Equal(t, "@@ -0,0 +1,1 @@\n+new\n", UnifiedDiff("", "new\n", 3))
 }
+
+func TestATimerWithoutEnableIsTheSameAsOneDisabled(t *testing.T) {
+	d := shopDesired()
+	live := convergedLive(d)
+	lt := live.Services["shop"].Triggers["checkout"]["nightly"]
+	lt.TriggerConfig = []byte(`{"cronExpression":"0 0 2 * * *"}`)
+	d.Services[0].Functions[0].Triggers[0].Input.TriggerConfig = []byte(`{"cronExpression":"0 0 2 * * *","enable":false}`)
+	plan, err := Diff(d, live, diffOptions())
+	require.NoError(t, err)
+	assert.Empty(t, addresses(plan))
+
+	d.Services[0].Functions[0].Triggers[0].Input.TriggerConfig = []byte(`{"cronExpression":"0 0 2 * * *","enable":true}`)
+	plan, err = Diff(d, live, diffOptions())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"update trigger.shop/checkout/nightly"}, addresses(plan))
+}
