@@ -31,6 +31,16 @@ type API interface {
 	DownloadCode(ctx context.Context, code *fc.FunctionCode) ([]byte, error)
 }
 
+// domainLister and asyncLister are read when the API offers them, to name
+// what the manifest cannot describe yet.
+type domainLister interface {
+	ListAllCustomDomains(ctx context.Context, prefix string) ([]fc.CustomDomain, error)
+}
+
+type asyncLister interface {
+	ListAllFunctionAsyncInvokeConfigs(ctx context.Context, service, function string) ([]fc.AsyncConfig, error)
+}
+
 // ManifestName is the manifest Import writes in its directory.
 const ManifestName = "fcdeploy.yaml"
 
@@ -114,6 +124,9 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 		set(svcs, services[i].ServiceName, n)
 	}
 	set(root, "services", svcs)
+	if err := im.domainNotes(ctx, services); err != nil {
+		return nil, err
+	}
 	for _, name := range slices.Sorted(maps.Keys(im.secrets)) {
 		u := im.secrets[name]
 		im.res.Secrets = append(im.res.Secrets, Secret{Env: name, Functions: u.functions})
@@ -343,8 +356,47 @@ func (im *importer) function(ctx context.Context, service string, f *fc.Function
 		}
 		set(n, "triggers", tm)
 	}
+	if al, ok := im.api.(asyncLister); ok {
+		cfgs, err := al.ListAllFunctionAsyncInvokeConfigs(ctx, service, f.FunctionName)
+		if err != nil {
+			return nil, fmt.Errorf("%s: listing async invoke configs: %w", subject, err)
+		}
+		for _, c := range cfgs {
+			q := c.Qualifier
+			if q == "" {
+				q = fc.QualifierLatest
+			}
+			im.res.Notes = append(im.res.Notes, fmt.Sprintf("%s has an async invoke config (qualifier %s): not imported, fcdeploy.yaml has no async configs yet; it stays as it is live", subject, q))
+		}
+	}
 	im.res.Functions++
 	return n, nil
+}
+
+// domainNotes names the custom domains routing to imported services: the
+// manifest cannot describe them yet, and they stay as they are live.
+func (im *importer) domainNotes(ctx context.Context, services []fc.Service) error {
+	dl, ok := im.api.(domainLister)
+	if !ok {
+		return nil
+	}
+	domains, err := dl.ListAllCustomDomains(ctx, "")
+	if err != nil {
+		return fmt.Errorf("listing custom domains: %w", err)
+	}
+	imported := map[string]bool{}
+	for _, s := range services {
+		imported[s.ServiceName] = true
+	}
+	for _, d := range domains {
+		for _, r := range d.RouteConfig.Routes {
+			if imported[r.ServiceName] {
+				im.res.Notes = append(im.res.Notes, fmt.Sprintf("custom domain %s routes %s to %s/%s: not imported, fcdeploy.yaml has no custom domains yet; it stays as it is live", d.DomainName, r.Path, r.ServiceName, r.FunctionName))
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // secretName picks the fcdeploy environment variable for a secret: its own
