@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -33,6 +34,9 @@ type CodeFiles struct {
 	// the plan's byte budget was spent.
 	Omitted      int `json:"omitted,omitempty"`
 	DiffsOmitted int `json:"diffs_omitted,omitempty"`
+	// NotCompared says why the live code could not be read to compare
+	// (then only the checksums differ, and the code is uploaded).
+	NotCompared string `json:"not_compared,omitempty"`
 }
 
 // FileChange is one file that differs between the live and the local code.
@@ -136,15 +140,22 @@ func CompareCode(ctx context.Context, api CodeAPI, d *Desired, live *Live, local
 			if err != nil {
 				return nil, err
 			}
+			addr := FunctionAddress(ds.Name, df.Name)
 			theirs, err := liveCode(ctx, api, ds.Name, df.Name, lf.CodeChecksum, opt.CacheDir)
-			if err != nil {
+			var stale *StalePlanError
+			switch {
+			case errors.As(err, &stale) || ctx.Err() != nil:
 				return nil, fmt.Errorf("%s: downloading the live code to compare it: %w", subject, err)
+			case err != nil:
+				// Without read access to the code the plan still works,
+				// by checksum, as it did before comparing content.
+				out.Files[addr] = &CodeFiles{NotCompared: "the live code could not be read: " + err.Error()}
+				continue
 			}
 			files, err := compareZips(theirs, mine, &budget, maxFile)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", subject, err)
 			}
-			addr := FunctionAddress(ds.Name, df.Name)
 			if files == nil {
 				df.Code.Checksum = lf.CodeChecksum
 				out.Same = append(out.Same, addr)

@@ -199,3 +199,23 @@ func TestATimerWithoutEnableIsTheSameAsOneDisabled(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"update trigger.shop/checkout/nightly"}, addresses(plan))
 }
+
+// deniedCode is a Function Compute that refuses to hand out code.
+type deniedCode struct{ *codeFake }
+
+func (deniedCode) GetFunctionCode(context.Context, string, string, string) (*fc.FunctionCode, error) {
+	return nil, &fc.APIError{HTTPStatus: 403, Code: "AccessDenied", Message: "no fc:GetFunctionCode"}
+}
+
+func TestCodeThatCannotBeDownloadedIsUploadedAndSaysWhy(t *testing.T) {
+	d, live, fake := codeScenario(t, buildZip(t, reversed(appFiles), zip.Store, true), buildZip(t, appFiles, zip.Deflate, false))
+	cmp, err := CompareCode(context.Background(), deniedCode{fake}, d, live, fake, CompareOptions{})
+	require.NoError(t, err)
+	plan, err := Diff(cmp.Desired, live, diffOptions())
+	require.NoError(t, err)
+	cmp.Annotate(plan)
+	c := plan.Change("function.shop/checkout")
+	require.NotNil(t, c)
+	assert.True(t, c.Code.Upload)
+	assert.Contains(t, c.Code.Files.NotCompared, "AccessDenied")
+}

@@ -14,6 +14,9 @@ func codeFileLines(f *planner.CodeFiles) []string {
 	if f == nil {
 		return nil
 	}
+	if f.NotCompared != "" {
+		return []string{"files: not compared (" + f.NotCompared + ")"}
+	}
 	out := []string{fmt.Sprintf("files: %d added, %d modified, %d removed", f.Added, f.Modified, f.Removed)}
 	for _, fc := range f.Files {
 		var line string
