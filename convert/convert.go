@@ -140,6 +140,9 @@ func Convert(path string, opt Options) (*Result, error) {
 	case isServerlessDevs(root):
 		c.kind = KindServerlessDevs
 		manifest, err = c.serverlessDevs(abs, path, root)
+	case isServerlessDevs3(root):
+		c.kind = KindServerlessDevs
+		c.serverlessDevs3(root)
 	default:
 		return nil, &PositionError{File: path, Line: root.Line, Column: root.Column, Msg: notAProject}
 	}

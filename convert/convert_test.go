@@ -91,3 +91,49 @@ func TestAnSYamlOfAnotherComponentOnlyIsNothingConverted(t *testing.T) {
 	assert.True(t, strings.Contains(res.Report[0].What, "devsapp/website"))
 	assert.Nil(t, res.Files, "nothing to write")
 }
+
+func TestGlobalsFunctionPropertiesApplyToEveryFunctionThatDoesNotSetThem(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a/index.py": "x", "b/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Globals:
+  Function:
+    Runtime: python3
+    Timeout: 30
+    EnvironmentVariables: {STAGE: prod, REGION_NAME: hz}
+Outputs:
+  x: y
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    a:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, CodeUri: ./a}
+    b:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, CodeUri: ./b, Timeout: 5, EnvironmentVariables: {STAGE: dev}}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Report, 1)
+	assert.Equal(t, 8, res.Report[0].Line, "Outputs is reported")
+	fns := manifestOf(t, res)["services"].(map[string]any)["svc"].(map[string]any)["functions"].(map[string]any)
+	a, b := fns["a"].(map[string]any), fns["b"].(map[string]any)
+	assert.Equal(t, "python3", a["runtime"])
+	assert.Equal(t, 30, a["timeout"])
+	assert.Equal(t, 5, b["timeout"], "the function's own value wins")
+	assert.Equal(t, "prod", a["environmentVariables"].(map[string]any)["STAGE"])
+	assert.Equal(t, "dev", b["environmentVariables"].(map[string]any)["STAGE"])
+	assert.Equal(t, "hz", b["environmentVariables"].(map[string]any)["REGION_NAME"])
+}
+
+func TestAServerlessDevs3ProjectIsReportedNotConverted(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"s.yaml": "edition: 3.0.0\nresources:\n  hello:\n    component: fc3\n    props: {}\n"})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.ErrorIs(t, err, ErrNothingConverted)
+	require.Len(t, res.Report, 1)
+	assert.Equal(t, 3, res.Report[0].Line)
+	assert.Contains(t, res.Report[0].Todo, "Function Compute 3.0 API")
+}

@@ -22,6 +22,9 @@ func isFuncraft(root *yaml.Node) bool {
 type funcraftState struct {
 	*conv
 	params map[string]bool
+	// globals are the Globals.Function properties every function gets
+	// unless it sets them.
+	globals *yaml.Node
 	// funignore is the template directory's .funignore, nil without one.
 	funignore []byte
 }
@@ -49,6 +52,21 @@ func (c *conv) funcraft(root *yaml.Node) (*yaml.Node, error) {
 		n := str("${env." + k.Value + "}")
 		n.LineComment = "parameter without a default: set " + k.Value + " in the environment"
 		set(vars, k.Value, n)
+	})
+	pairs(root, func(k, v *yaml.Node) {
+		switch k.Value {
+		case "ROSTemplateFormatVersion", "Transform", "Parameters", "Resources", "Description":
+		case "Globals":
+			pairs(resolve(v), func(gk, gv *yaml.Node) {
+				if gk.Value == "Function" {
+					f.globals = resolve(gv)
+				} else {
+					c.leftOut(gk, "Globals."+gk.Value, "only Globals.Function is applied: copy these settings where they belong")
+				}
+			})
+		default:
+			c.leftOut(k, "top-level "+k.Value, "fcdeploy.yaml has no such section: drop it")
+		}
 	})
 	services := mapping()
 	pairs(resolve(get(root, "Resources")), func(k, v *yaml.Node) {
@@ -295,7 +313,7 @@ func (f *funcraftState) function(service string, k, v *yaml.Node) *yaml.Node {
 	name := k.Value
 	where := "function " + service + "/" + name
 	fn := mapping()
-	props := resolve(get(v, "Properties"))
+	props := withGlobals(resolve(get(v, "Properties")), f.globals)
 	f.copyFields(fn, props, where, functionFields, "CodeUri", "EnvironmentVariables", "InstanceLifecycleConfig", "AsyncConfiguration", "CustomContainerConfig")
 	runtime := ""
 	if r := get(props, "Runtime"); isScalar(r) {
@@ -496,4 +514,39 @@ func joinUnion(before string, parts []string) string {
 		}
 	}
 	return strings.Join(out, ":")
+}
+
+// withGlobals is a function's properties with the Globals.Function ones it
+// does not set; environment variables are merged, the function's winning.
+func withGlobals(props, globals *yaml.Node) *yaml.Node {
+	if globals == nil || globals.Kind != yaml.MappingNode {
+		return props
+	}
+	out := mapping()
+	if props != nil {
+		out.Content = append(out.Content, props.Content...)
+		out.Line, out.Column = props.Line, props.Column
+	}
+	pairs(globals, func(k, v *yaml.Node) {
+		own := resolve(get(out, k.Value))
+		switch {
+		case own == nil:
+			out.Content = append(out.Content, k, v)
+		case k.Value == "EnvironmentVariables" && own.Kind == yaml.MappingNode && resolve(v).Kind == yaml.MappingNode:
+			env := mapping()
+			env.Line, env.Column = own.Line, own.Column
+			pairs(resolve(v), func(ek, ev *yaml.Node) {
+				if get(own, ek.Value) == nil {
+					env.Content = append(env.Content, ek, ev)
+				}
+			})
+			env.Content = append(env.Content, own.Content...)
+			for i := 0; i+1 < len(out.Content); i += 2 {
+				if out.Content[i].Value == k.Value {
+					out.Content[i+1] = env
+				}
+			}
+		}
+	})
+	return out
 }

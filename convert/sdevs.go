@@ -22,6 +22,31 @@ func isServerlessDevs(root *yaml.Node) bool {
 	return found
 }
 
+// isServerlessDevs3 recognises a Serverless Devs 3 s.yaml (resources:
+// with components), whose fc3 component targets the Function Compute 3.0
+// API rather than 2016-08-15.
+func isServerlessDevs3(root *yaml.Node) bool {
+	found := false
+	pairs(resolve(get(root, "resources")), func(_, v *yaml.Node) {
+		if c := get(resolve(v), "component"); isScalar(c) {
+			found = true
+		}
+	})
+	return found
+}
+
+// serverlessDevs3 reports every resource of a Serverless Devs 3 project:
+// nothing in it converts.
+func (c *conv) serverlessDevs3(root *yaml.Node) {
+	pairs(resolve(get(root, "resources")), func(k, v *yaml.Node) {
+		comp := "no component"
+		if cn := get(resolve(v), "component"); isScalar(cn) {
+			comp = "component " + cn.Value
+		}
+		c.leftOut(k, "resource "+k.Value+" ("+comp+") of a Serverless Devs 3 project", "Serverless Devs 3 deploys with the Function Compute 3.0 API, which fcdeploy does not target: keep deploying it with s, or describe its functions in fcdeploy.yaml by hand")
+	})
+}
+
 // sdFile is one s.yaml or s-ENV.yaml converted on its own.
 type sdFile struct {
 	env      string
