@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -52,7 +53,14 @@ type FileChange struct {
 	// Diff is a unified diff of a small text file; empty for binary or
 	// large files.
 	Diff string `json:"diff,omitempty"`
+	// DiffHidden says the file's name suggests secrets (.env, keys,
+	// credentials), so its content is not shown.
+	DiffHidden bool `json:"diff_hidden,omitempty"`
 }
+
+// secretFileRE matches file names whose content is likely secret: plans
+// end up in pull-request comments, so their diffs are not shown.
+var secretFileRE = regexp.MustCompile(`(?i)(^|/)(\.env(\..*)?|.*\.(pem|key|p12|pfx|jks|keystore)|id_(rsa|dsa|ecdsa|ed25519)|\.npmrc|\.pypirc|\.netrc|.*(secret|credential|password).*)$`)
 
 // File change kinds.
 const (
@@ -82,6 +90,23 @@ type CompareOptions struct {
 	MaxBytes int
 	// MaxDiffFileBytes is the largest file whose diff is shown (0: 64 kB).
 	MaxDiffFileBytes int64
+	// Only limits the comparison to these SERVICE or SERVICE/FUNCTION (a
+	// plan limited with Plan.Limit needs no other); empty: every function.
+	Only []string
+}
+
+// wanted reports whether opt.Only includes the function.
+func (opt CompareOptions) wanted(service, function string) bool {
+	if len(opt.Only) == 0 {
+		return true
+	}
+	for _, ref := range opt.Only {
+		s, f, err := ParseResourceRef(ref)
+		if err == nil && s == service && (f == "" || f == function) {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultCodeDiffBytes is the default CompareOptions.MaxBytes.
@@ -132,7 +157,7 @@ func CompareCode(ctx context.Context, api CodeAPI, d *Desired, live *Live, local
 		for j := range fns {
 			df := &fns[j]
 			lf := ls.Functions[df.Name]
-			if lf == nil || df.Code.Checksum == "" || lf.CodeChecksum == "" || df.Code.Checksum == lf.CodeChecksum {
+			if lf == nil || df.Code.Checksum == "" || lf.CodeChecksum == "" || df.Code.Checksum == lf.CodeChecksum || !opt.wanted(ds.Name, df.Name) {
 				continue
 			}
 			subject := "function " + ds.Name + "/" + df.Name
@@ -319,7 +344,9 @@ func compareZips(before, after []byte, budget *int, maxFile int64) (*CodeFiles, 
 			continue
 		}
 		*budget -= cost
-		if fch.Change != FileModified || be.sum != ae.sum {
+		if secretFileRE.MatchString(name) {
+			fch.DiffHidden = true
+		} else if fch.Change != FileModified || be.sum != ae.sum {
 			d, err := fileDiff(be, ae, maxFile)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)

@@ -219,3 +219,26 @@ func TestCodeThatCannotBeDownloadedIsUploadedAndSaysWhy(t *testing.T) {
 	assert.True(t, c.Code.Upload)
 	assert.Contains(t, c.Code.Files.NotCompared, "AccessDenied")
 }
+
+func TestFilesWhoseNamesSuggestSecretsAreListedWithoutTheirContent(t *testing.T) {
+	before := []zipFile{{name: ".env", body: "DB_PASSWORD=old\n", mode: 0o644}, {name: "certs/server.key", body: "k1\n", mode: 0o644}}
+	after := []zipFile{{name: ".env", body: "DB_PASSWORD=new\n", mode: 0o644}, {name: "certs/server.key", body: "k2\n", mode: 0o644}}
+	d, live, fake := codeScenario(t, buildZip(t, before, zip.Deflate, false), buildZip(t, after, zip.Deflate, false))
+	cmp, err := CompareCode(context.Background(), fake, d, live, fake, CompareOptions{})
+	require.NoError(t, err)
+	files := cmp.Files["function.shop/checkout"]
+	require.NotNil(t, files)
+	require.Len(t, files.Files, 2)
+	for _, f := range files.Files {
+		assert.True(t, f.DiffHidden, f.Path)
+		assert.Empty(t, f.Diff, f.Path)
+	}
+}
+
+func TestOnlyTheFunctionsOfALimitedPlanAreCompared(t *testing.T) {
+	d, live, fake := codeScenario(t, buildZip(t, reversed(appFiles), zip.Store, true), buildZip(t, appFiles, zip.Deflate, false))
+	cmp, err := CompareCode(context.Background(), fake, d, live, fake, CompareOptions{Only: []string{"shop/api"}})
+	require.NoError(t, err)
+	assert.Empty(t, cmp.Same)
+	assert.Zero(t, fake.downloads)
+}

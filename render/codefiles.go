@@ -35,6 +35,9 @@ func codeFileLines(f *planner.CodeFiles) []string {
 				line += ", now " + fc.ModeChange
 			}
 		}
+		if fc.DiffHidden {
+			line += ", contents not shown: the name suggests secrets"
+		}
 		out = append(out, line)
 		for _, d := range strings.Split(strings.TrimSuffix(fc.Diff, "\n"), "\n") {
 			if d != "" {

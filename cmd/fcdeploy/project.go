@@ -138,7 +138,7 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	}
 	// Code whose checksum differs from the live one may still be the
 	// same files (a zip built by another tool): compare it by content.
-	cmp, err := planner.CompareCode(ctx, t.Client, lp.Desired, live, lp.codeSource(), planner.CompareOptions{CacheDir: filepath.Join(lp.Project.Dir, ".fcdeploy", "cache")})
+	cmp, err := planner.CompareCode(ctx, t.Client, lp.Desired, live, lp.codeSource(), planner.CompareOptions{CacheDir: filepath.Join(lp.Project.Dir, ".fcdeploy", "cache"), Only: lp.Only})
 	if err != nil {
 		return nil, fmt.Errorf("comparing code with %s: %w", t, err)
 	}
