@@ -137,3 +137,30 @@ func TestAServerlessDevs3ProjectIsReportedNotConverted(t *testing.T) {
 	assert.Equal(t, 3, res.Report[0].Line)
 	assert.Contains(t, res.Report[0].Todo, "Function Compute 3.0 API")
 }
+
+func TestASecretWrittenInTheTemplateIsKeptAndReported(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    a:
+      Type: 'Aliyun::Serverless::Function'
+      Properties:
+        Handler: index.handler
+        Runtime: python3
+        CodeUri: ./a
+        EnvironmentVariables:
+          DB_PASSWORD: hunter2
+          STAGE: prod
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Report, 1)
+	assert.Equal(t, 14, res.Report[0].Line)
+	assert.Contains(t, res.Report[0].Todo, "${env.DB_PASSWORD}")
+	assert.NotContains(t, res.Report[0].String(), "hunter2", "the report never repeats the value")
+}

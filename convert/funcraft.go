@@ -357,6 +357,7 @@ func (f *funcraftState) function(service string, k, v *yaml.Node) *yaml.Node {
 			env = cv
 		}
 	}
+	f.literalSecrets(resolve(get(props, "EnvironmentVariables")), where)
 	funcraftEnv(env)
 	env.HeadComment = "Funcraft adds LD_LIBRARY_PATH, PATH, NODE_PATH and PYTHONUSERBASE to every function."
 	set(fn, "environmentVariables", env)
@@ -549,4 +550,19 @@ func withGlobals(props, globals *yaml.Node) *yaml.Node {
 		}
 	})
 	return out
+}
+
+// secretNameRE matches variable names that look secret (as import and the
+// manifest's masking read them).
+var secretNameRE = regexp.MustCompile(`(?i)PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE`)
+
+// literalSecrets reports secret-looking variables whose value is written in
+// the file: the manifest keeps them, but they belong in the environment.
+func (c *conv) literalSecrets(env *yaml.Node, where string) {
+	pairs(env, func(k, v *yaml.Node) {
+		v = resolve(v)
+		if secretNameRE.MatchString(k.Value) && isScalar(v) && v.Value != "" && !strings.Contains(v.Value, "${") && v.Tag != "!Ref" {
+			c.leftOut(k, where+": environment variable "+k.Value+" holds its secret in the file", "it was kept as it is; better write ${env."+k.Value+"} and set "+k.Value+" where fcdeploy runs")
+		}
+	})
 }

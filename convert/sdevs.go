@@ -498,6 +498,9 @@ func (s *sdState) functionFields(fn, fp *yaml.Node, where string, at *yaml.Node)
 		switch key := k.Value; {
 		case key == "name" || key == "ossBucket" || key == "ossKey":
 		case slices.Contains(sdFunctionSame, key):
+			if key == "environmentVariables" {
+				s.literalSecrets(resolve(get(resolve(at), key)), where)
+			}
 			set(fn, key, v)
 		case key == "codeUri":
 			if !isScalar(v) {
