@@ -160,7 +160,7 @@ Resources:
 	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
 	require.NoError(t, err)
 	require.Len(t, res.Report, 1)
-	assert.Equal(t, 14, res.Report[0].Line)
+	assert.Equal(t, 13, res.Report[0].Line)
 	assert.Contains(t, res.Report[0].Todo, "${env.DB_PASSWORD}")
 	assert.NotContains(t, res.Report[0].String(), "hunter2", "the report never repeats the value")
 }
