@@ -55,6 +55,8 @@ type Options struct {
 	Force bool
 	// Project names the project; empty: the directory's name.
 	Project string
+	// Source names the account read, for the manifest's header.
+	Source string
 	// Environments, when set, is written as the manifest's environments:
 	// (a mapping node), so that plans reach the same account.
 	Environments *yaml.Node
@@ -132,7 +134,11 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 		im.res.Secrets = append(im.res.Secrets, Secret{Env: name, Functions: u.functions})
 	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "# Imported from the live account by fcdeploy import.\n")
+	if opt.Source != "" {
+		fmt.Fprintf(&buf, "# Imported from %s by fcdeploy import.\n", opt.Source)
+	} else {
+		fmt.Fprintf(&buf, "# Imported from the live account by fcdeploy import.\n")
+	}
 	if len(im.res.Secrets) > 0 {
 		fmt.Fprintf(&buf, "# Secret-looking environment variables were not written: set these before planning:\n")
 		for _, s := range im.res.Secrets {

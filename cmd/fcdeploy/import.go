@@ -73,7 +73,7 @@ func runImport(cmd *cobra.Command, streams *IOStreams, dir string, opts *importO
 		return err
 	}
 	defer t.Close()
-	res, err := importer.Import(ctx, t.Client, importer.Options{Dir: dir, Services: opts.services, Force: opts.force, Environments: envs})
+	res, err := importer.Import(ctx, t.Client, importer.Options{Dir: dir, Services: opts.services, Force: opts.force, Environments: envs, Source: t.String()})
 	if err != nil {
 		return err
 	}
