@@ -45,6 +45,9 @@ func (f *fakeAccount) DownloadCode(context.Context, *fc.FunctionCode) ([]byte, e
 func (f *fakeAccount) ListAllCustomDomains(context.Context, string) ([]fc.CustomDomain, error) {
 	return []fc.CustomDomain{{DomainName: "api.example.com", RouteConfig: fc.RouteConfig{Routes: []fc.PathConfig{{Path: "/*", ServiceName: "shop", FunctionName: "api"}}}}}, nil
 }
+func (f *fakeAccount) ListAllProvisionConfigs(context.Context, string, string) ([]fc.ProvisionConfig, error) {
+	return []fc.ProvisionConfig{{Resource: "1#shop#live#api", Target: 2}, {Resource: "1#shop#old#api", Target: 0}}, nil
+}
 func (f *fakeAccount) ListAllFunctionAsyncInvokeConfigs(context.Context, string, string) ([]fc.AsyncConfig, error) {
 	return []fc.AsyncConfig{{Service: "shop", Function: "api"}}, nil
 }
@@ -57,6 +60,7 @@ func TestImportWritesTheManifestAndNamesWhatItCannotDescribe(t *testing.T) {
 	assert.Equal(t, []Secret{{Env: "API_TOKEN", Functions: []string{"shop/api:API_TOKEN"}}}, res.Secrets)
 	assert.Equal(t, []string{
 		"function shop/api has an async invoke config (qualifier LATEST): not imported, fcdeploy.yaml has no async configs yet; it stays as it is live",
+		"1#shop#live#api has 2 provisioned instances: not imported, fcdeploy.yaml has no provision configs yet; they stay as they are live",
 		"custom domain api.example.com routes /* to shop/api: not imported, fcdeploy.yaml has no custom domains yet; it stays as it is live",
 	}, res.Notes)
 	m, err := os.ReadFile(filepath.Join(dir, "fcdeploy.yaml"))

@@ -37,6 +37,10 @@ type domainLister interface {
 	ListAllCustomDomains(ctx context.Context, prefix string) ([]fc.CustomDomain, error)
 }
 
+type provisionLister interface {
+	ListAllProvisionConfigs(ctx context.Context, service, alias string) ([]fc.ProvisionConfig, error)
+}
+
 type asyncLister interface {
 	ListAllFunctionAsyncInvokeConfigs(ctx context.Context, service, function string) ([]fc.AsyncConfig, error)
 }
@@ -271,6 +275,17 @@ func (im *importer) service(ctx context.Context, s *fc.Service) (*yaml.Node, err
 			set(fm, fns[i].FunctionName, f)
 		}
 		set(n, "functions", fm)
+	}
+	if pl, ok := im.api.(provisionLister); ok {
+		cfgs, err := pl.ListAllProvisionConfigs(ctx, name, "")
+		if err != nil {
+			return nil, fmt.Errorf("service %s: listing provision configs: %w", name, err)
+		}
+		for _, c := range cfgs {
+			if c.Target > 0 {
+				im.res.Notes = append(im.res.Notes, fmt.Sprintf("%s has %d provisioned instances: not imported, fcdeploy.yaml has no provision configs yet; they stay as they are live", c.Resource, c.Target))
+			}
+		}
 	}
 	im.res.Services++
 	return n, nil
