@@ -141,10 +141,17 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	if err != nil {
 		return nil, fmt.Errorf("reading the live state from %s: %w", t, err)
 	}
-	plan, err := planner.Diff(lp.Desired, live, planner.Options{Prune: prune})
+	// Code whose checksum differs from the live one may still be the
+	// same files (a zip built by another tool): compare it by content.
+	cmp, err := planner.CompareCode(ctx, t.Client, lp.Desired, live, lp.codeSource(), planner.CompareOptions{CacheDir: filepath.Join(lp.Project.Dir, ".fcdeploy", "cache"), Only: lp.Only})
+	if err != nil {
+		return nil, fmt.Errorf("comparing code with %s: %w", t, err)
+	}
+	plan, err := planner.Diff(cmp.Desired, live, planner.Options{Prune: prune})
 	if err != nil {
 		return nil, err
 	}
+	cmp.Annotate(plan)
 	if err := plan.Limit(lp.Only); err != nil {
 		return nil, err
 	}
@@ -171,6 +178,15 @@ func (t *target) planTarget() planner.Target {
 		pt.Credentials = &planner.CredentialNames{AccessKeyIDEnv: n.AccessKeyIDEnv, AccessKeySecretEnv: n.AccessKeySecretEnv, SecurityTokenEnv: n.SecurityTokenEnv}
 	}
 	return pt
+}
+
+// codeSource serves the packaged code to the code comparison; nil when
+// nothing was packaged.
+func (lp *loadedProject) codeSource() planner.CodeSource {
+	if lp.Code == nil {
+		return nil
+	}
+	return lp.Code
 }
 
 // codeProvider serves the packaged code to the applier; nil when nothing

@@ -63,6 +63,8 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetErr(streams.ErrOut)
 	root.AddCommand(
 		newValidateCmd(streams),
+		newConvertCmd(streams),
+		newImportCmd(streams),
 		newSchemaCmd(streams),
 		newPackageCmd(streams),
 		newBuildCmd(streams),
