@@ -142,7 +142,7 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		defer t.Close()
 		code = lp.codeProvider()
 	}
-	if err := plan.CheckApplicable(t.planTarget(), planner.Fingerprint(lp.Desired)); err != nil {
+	if err := plan.CheckApplicable(t.planTarget(), planner.Fingerprint(lp.Desired, plan.SecretSalt)); err != nil {
 		return withExitCode(exitConflict, fmt.Errorf("%w (this target: %s)", err, t))
 	}
 	if err := plan.FillSecrets(lp.Desired); err != nil {

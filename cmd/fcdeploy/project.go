@@ -148,7 +148,7 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	}
 	plan.RecordLive(live)
 	plan.Target = t.planTarget()
-	plan.Fingerprint = planner.Fingerprint(lp.Desired)
+	plan.Fingerprint = planner.Fingerprint(lp.Desired, plan.SecretSalt)
 	plan.Manifest = lp.Path
 	return plan, nil
 }

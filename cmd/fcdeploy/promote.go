@@ -201,7 +201,7 @@ func checkPromotionPlan(ctx context.Context, saved *planner.Plan, pr *promotionR
 	if err := saved.CheckApplicable(pr.dst.planTarget(), saved.Fingerprint); err != nil {
 		return withExitCode(exitConflict, fmt.Errorf("%w (this target: %s)", err, pr.dst))
 	}
-	if saved.Fingerprint == planner.Fingerprint(pr.lp.Desired) {
+	if saved.Fingerprint == planner.Fingerprint(pr.lp.Desired, saved.SecretSalt) {
 		return nil
 	}
 	again := fmt.Sprintf("make a new plan with: %s --out %s", promoteCommand(saved.PromotedFrom, saved.Target.Env), path)
