@@ -49,7 +49,7 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 				return err
 			}
 			if len(args) == 1 {
-				if fi, err := os.Stat(args[0]); err == nil && !fi.IsDir() && filepath.Base(args[0]) != manifest.DefaultFile {
+				if isPlanFile(args[0]) {
 					return runApplyPlanFile(cmd, streams, o, args[0])
 				}
 				o.project.dir = args[0]
@@ -161,6 +161,13 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		return err
 	}
 	return executePlan(cmd, streams, t, plan, code, o.parallelism)
+}
+
+// isPlanFile says apply's argument names a saved plan rather than a
+// project directory or manifest.
+func isPlanFile(arg string) bool {
+	fi, err := os.Stat(arg)
+	return err == nil && !fi.IsDir() && filepath.Base(arg) != manifest.DefaultFile
 }
 
 func readPlanFile(path string) (*planner.Plan, error) {

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fcdeploy/fcdeploy/localfc"
+	"github.com/fcdeploy/fcdeploy/localfc/store"
+)
+
+// gatedFC is a local Function Compute whose first CreateFunction is held
+// until the test releases it, so that a signal lands while a step is in
+// flight without any sleep.
+type gatedFC struct {
+	URL      string
+	env      []string
+	entered  chan string // the function whose create is held
+	release  chan struct{}
+	once     sync.Once
+	released sync.Once
+}
+
+func startGatedFC(t *testing.T) *gatedFC {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), localfc.StoreFileName))
+	require.NoError(t, err)
+	srv := localfc.New(localfc.Config{
+		Store:       st,
+		Credentials: map[string]string{"TESTKEY": "test-secret-of-the-gated-server"},
+		KeyAccounts: map[string][]string{"TESTKEY": {localfc.AnyAccount}},
+	})
+	g := &gatedFC{entered: make(chan string, 1), release: make(chan struct{})}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/functions") {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			held := false
+			g.once.Do(func() {
+				var in struct {
+					FunctionName string `json:"functionName"`
+				}
+				_ = json.Unmarshal(body, &in)
+				g.entered <- in.FunctionName
+				held = true
+			})
+			if held {
+				<-g.release
+			}
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		g.open()
+		ts.Close()
+		st.Close()
+	})
+	g.URL = ts.URL
+	g.env = append(os.Environ(), "FCDEPLOY_HOME="+t.TempDir(), "NO_COLOR=1",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=TESTKEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET=test-secret-of-the-gated-server")
+	return g
+}
+
+func (g *gatedFC) open() { g.released.Do(func() { close(g.release) }) }
+
+func (g *gatedFC) targetFlags() []string {
+	return []string{"--endpoint", g.URL, "--account-id", localfc.DefaultAccountID, "--region", localfc.DefaultRegion}
+}
+
+// interruptible is a running CLI whose stderr lines arrive on a channel.
+type interruptible struct {
+	cmd    *exec.Cmd
+	stdout bytes.Buffer
+	lines  chan string
+	stderr strings.Builder
+	mu     sync.Mutex
+	done   chan struct{}
+}
+
+func startCLI(t *testing.T, bin string, env []string, args ...string) *interruptible {
+	t.Helper()
+	p := &interruptible{cmd: exec.Command(bin, args...), lines: make(chan string, 1000), done: make(chan struct{})}
+	p.cmd.Env = env
+	p.cmd.Stdout = &p.stdout
+	errPipe, err := p.cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, p.cmd.Start())
+	go func() {
+		defer close(p.done)
+		sc := bufio.NewScanner(errPipe)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stderr.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			p.lines <- sc.Text()
+		}
+		close(p.lines)
+	}()
+	return p
+}
+
+// waitLine reads stderr until a line matching re.
+func (p *interruptible) waitLine(t *testing.T, re string) {
+	t.Helper()
+	rx := regexp.MustCompile(re)
+	for line := range p.lines {
+		if rx.MatchString(line) {
+			return
+		}
+	}
+	t.Fatalf("stderr ended without a line matching %q:\n%s", re, p.errText())
+}
+
+func (p *interruptible) wait() int {
+	<-p.done
+	return exitCode(p.cmd.Wait())
+}
+
+func (p *interruptible) errText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+func runBin(t *testing.T, bin string, env []string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	return string(out), exitCode(err)
+}
+
+// continuation is the command an interrupted run says continues it.
+func continuation(t *testing.T, stderr string) []string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^To continue, run: fcdeploy (.*)$`).FindStringSubmatch(stderr)
+	require.NotNil(t, m, "no command to continue with in:\n%s", stderr)
+	return strings.Fields(m[1]) // the test's arguments need no quoting
+}
+
+func TestAFirstInterruptLetsTheStepsInFlightFinishAndSaysHowToContinue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI and signals it: not in -short")
+	}
+	bin := buildCLI(t)
+	project := writeProject(t, 1, 6)
+	g := startGatedFC(t)
+
+	p := startCLI(t, bin, g.env, append([]string{"apply", project, "--yes"}, g.targetFlags()...)...)
+	held := <-g.entered
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
+	p.waitLine(t, `^Interrupted \(SIGINT\): finishing the steps in flight and starting no more; interrupt again to abort at once\.$`)
+	g.open() // the step in flight may finish now
+	code := p.wait()
+	stderr, stdout := p.errText(), p.stdout.String()
+
+	assert.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Regexp(t, `function\.svc0/`+held+`: created`, stdout, "the step in flight finished")
+	assert.Regexp(t, `(?m)^Interrupted: [0-9]+ steps? done, [0-9]+ steps? not started\.$`, stderr)
+	assert.Contains(t, stderr, "  version.svc0\n", "the publish waits for every function: it never started")
+	assert.Contains(t, stdout, "Apply incomplete")
+
+	// The command it names finishes the job; nothing is left to do after.
+	next := continuation(t, stderr)
+	assert.Equal(t, "apply", next[0])
+	out, code := runBin(t, bin, g.env, next...)
+	require.Equal(t, 0, code, "continuing:\n%s", out)
+	out, code = runBin(t, bin, g.env, append([]string{"plan", project, "--detailed-exitcode"}, g.targetFlags()...)...)
+	require.Equal(t, 0, code, "plan after continuing:\n%s", out)
+}
+
+func TestASecondInterruptAbortsAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI and signals it: not in -short")
+	}
+	bin := buildCLI(t)
+	project := writeProject(t, 1, 3)
+	g := startGatedFC(t)
+
+	p := startCLI(t, bin, g.env, append([]string{"apply", project, "--yes"}, g.targetFlags()...)...)
+	<-g.entered
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	p.waitLine(t, `^Interrupted \(SIGTERM\): finishing the steps in flight`)
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
+	p.waitLine(t, `^Interrupted again \(SIGINT\): aborting the steps in flight\.$`)
+	// The held request is never released before the CLI ends: it gave it up.
+	code := p.wait()
+	assert.Equal(t, exitInterrupted, code, p.errText())
+	assert.Contains(t, p.errText(), "To continue, run: fcdeploy apply")
+	g.open()
+
+	next := continuation(t, p.errText())
+	out, code := runBin(t, bin, g.env, next...)
+	require.Equal(t, 0, code, "continuing:\n%s", out)
+}
