@@ -81,39 +81,46 @@ func (g *gatedFC) targetFlags() []string {
 	return []string{"--endpoint", g.URL, "--account-id", localfc.DefaultAccountID, "--region", localfc.DefaultRegion}
 }
 
-// interruptible is a running CLI whose stderr lines arrive on a channel.
+// interruptible is a running CLI whose output lines (stdout and stderr)
+// arrive on a channel as they are written.
 type interruptible struct {
-	cmd    *exec.Cmd
-	stdout bytes.Buffer
-	lines  chan string
-	stderr strings.Builder
-	mu     sync.Mutex
-	done   chan struct{}
+	cmd            *exec.Cmd
+	lines          chan string
+	mu             sync.Mutex
+	stdout, stderr strings.Builder
+	readers        sync.WaitGroup
 }
 
 func startCLI(t *testing.T, bin string, env []string, args ...string) *interruptible {
 	t.Helper()
-	p := &interruptible{cmd: exec.Command(bin, args...), lines: make(chan string, 1000), done: make(chan struct{})}
+	p := &interruptible{cmd: exec.Command(bin, args...), lines: make(chan string, 10000)}
 	p.cmd.Env = env
-	p.cmd.Stdout = &p.stdout
+	outPipe, err := p.cmd.StdoutPipe()
+	require.NoError(t, err)
 	errPipe, err := p.cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, p.cmd.Start())
-	go func() {
-		defer close(p.done)
-		sc := bufio.NewScanner(errPipe)
+	read := func(r io.Reader, into *strings.Builder) {
+		defer p.readers.Done()
+		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			p.mu.Lock()
-			p.stderr.WriteString(sc.Text() + "\n")
+			into.WriteString(sc.Text() + "\n")
 			p.mu.Unlock()
 			p.lines <- sc.Text()
 		}
+	}
+	p.readers.Add(2)
+	go read(outPipe, &p.stdout)
+	go read(errPipe, &p.stderr)
+	go func() {
+		p.readers.Wait()
 		close(p.lines)
 	}()
 	return p
 }
 
-// waitLine reads stderr until a line matching re.
+// waitLine reads the output until a line matching re.
 func (p *interruptible) waitLine(t *testing.T, re string) {
 	t.Helper()
 	rx := regexp.MustCompile(re)
@@ -122,12 +129,18 @@ func (p *interruptible) waitLine(t *testing.T, re string) {
 			return
 		}
 	}
-	t.Fatalf("stderr ended without a line matching %q:\n%s", re, p.errText())
+	t.Fatalf("the output ended without a line matching %q:\n%s", re, p.errText())
 }
 
 func (p *interruptible) wait() int {
-	<-p.done
+	p.readers.Wait()
 	return exitCode(p.cmd.Wait())
+}
+
+func (p *interruptible) outText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stdout.String()
 }
 
 func (p *interruptible) errText() string {
@@ -166,7 +179,7 @@ func TestAFirstInterruptLetsTheStepsInFlightFinishAndSaysHowToContinue(t *testin
 	p.waitLine(t, `^Interrupted \(SIGINT\): finishing the steps in flight and starting no more; interrupt again to abort at once\.$`)
 	g.open() // the step in flight may finish now
 	code := p.wait()
-	stderr, stdout := p.errText(), p.stdout.String()
+	stderr, stdout := p.errText(), p.outText()
 
 	assert.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.Regexp(t, `function\.svc0/`+held+`: created`, stdout, "the step in flight finished")
@@ -206,4 +219,41 @@ func TestASecondInterruptAbortsAtOnce(t *testing.T) {
 	next := continuation(t, p.errText())
 	out, code := runBin(t, bin, g.env, next...)
 	require.Equal(t, 0, code, "continuing:\n%s", out)
+}
+
+func TestAnInterruptedRolloutSaysWhereTrafficStandsAndHowToResumeOrRollBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI and signals it: not in -short")
+	}
+	bin := buildCLI(t)
+	project := writeProject(t, 1, 1)
+	g := startGatedFC(t)
+	g.open() // no step is held here: the rollout waits its interval
+	apply := append([]string{"apply", project, "--yes"}, g.targetFlags()...)
+	out, code := runBin(t, bin, g.env, apply...)
+	require.Equal(t, 0, code, out)
+	require.NoError(t, os.WriteFile(filepath.Join(project, "src", "fn0", "index.py"), []byte("def handler(e, c):\n    return 'v2'\n"), 0o644))
+	out, code = runBin(t, bin, g.env, apply...)
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "Service svc0 is at version 2.")
+
+	// The alias serves version 2; roll it out to 1, interrupted mid-step.
+	p := startCLI(t, bin, g.env, append([]string{"rollout", "svc0/live", "--to", "1", "--steps", "50,100", "--interval", "1h"}, g.targetFlags()...)...)
+	p.waitLine(t, `step 1/2 waiting 1h0m0s before the check$`)
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	code = p.wait()
+	stderr := p.errText()
+	assert.Equal(t, exitInterrupted, code, stderr)
+	assert.Contains(t, stderr, "Interrupted (SIGTERM): finishing the rollout step in flight")
+	assert.Contains(t, stderr, "interrupted at step 1/2 (50%)")
+	assert.Contains(t, stderr, "50% of the traffic goes to version 1, 50% to version 2")
+	assert.Regexp(t, `(?m)^To continue, run: fcdeploy rollout .*--to 1 .*svc0/live --resume$`, stderr)
+	assert.Regexp(t, `(?m)^To undo, run: fcdeploy rollback svc0/live --endpoint http://127\.0\.0\.1:[0-9]+ --account-id [0-9]+ --region \S+$`, stderr)
+
+	// The undo it names puts all the traffic back on version 2.
+	undo := regexp.MustCompile(`(?m)^To undo, run: fcdeploy (.*)$`).FindStringSubmatch(stderr)
+	require.NotNil(t, undo)
+	out, code = runBin(t, bin, g.env, strings.Fields(undo[1])...)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "Alias svc0/live serves version 2 again.")
 }
