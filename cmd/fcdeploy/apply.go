@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -41,7 +42,7 @@ or when the manifest, its variables or the code changed since.
 Every update and delete carries the ETag seen at plan time: a resource changed
 since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: interruptible(streams, func(cmd *cobra.Command, args []string) error {
 			if err := startEvents(streams, "apply", o.format); err != nil {
 				return err
 			}
@@ -55,7 +56,7 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 				o.project.dir = args[0]
 			}
 			return runApply(cmd, streams, o)
-		},
+		}),
 	}
 	addProjectFlags(cmd, &o.project)
 	addOnlyFlag(cmd, &o.project)
@@ -84,7 +85,7 @@ func runApply(cmd *cobra.Command, streams *IOStreams, o *applyOptions) error {
 		noChanges(streams)
 		return nil
 	}
-	if err := confirm(streams, o.yes, "Apply these changes to "+t.String()+"?"); err != nil {
+	if err := confirm(cmd.Context(), streams, o.yes, "Apply these changes to "+t.String()+"?"); err != nil {
 		return err
 	}
 	return executePlan(cmd, streams, t, plan, lp.codeProvider(), o.parallelism)
@@ -190,7 +191,8 @@ func executePlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planne
 }
 
 // confirm asks on the terminal; without one it refuses unless yes is set.
-func confirm(streams *IOStreams, yes bool, question string) error {
+// An interrupt while it waits ends the command (ctx is cancelled).
+func confirm(ctx context.Context, streams *IOStreams, yes bool, question string) error {
 	if yes {
 		return nil
 	}
@@ -198,7 +200,17 @@ func confirm(streams *IOStreams, yes bool, question string) error {
 		return errors.New("refusing to change anything without confirmation: stdin is not a terminal; pass --yes to go ahead")
 	}
 	fmt.Fprintf(streams.Prompt(), "\n%s\n  Only 'yes' will be accepted: ", question)
-	line, _ := bufio.NewReader(streams.In).ReadString('\n')
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(streams.In).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case line = <-answer:
+	case <-ctx.Done():
+		return fmt.Errorf("cancelled: nothing was changed: %w", ctx.Err())
+	}
 	if strings.TrimSpace(line) != "yes" {
 		return errors.New("cancelled: nothing was changed")
 	}

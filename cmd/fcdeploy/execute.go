@@ -61,8 +61,11 @@ func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.
 	if streams.events != nil {
 		onEvent = streams.events.step
 	}
-	in := watchInterrupts(cmd.Context(), streams.ErrOut, "steps")
-	defer in.Close()
+	in := interruptsOf(cmd.Context())
+	if in == nil {
+		in = watchInterrupts(cmd.Context(), streams.ErrOut, "steps")
+		defer in.Close()
+	}
 	res, err := applier.Apply(in.Context(), t.Client, plan, applier.Options{
 		Parallelism: parallelism,
 		Code:        code,

@@ -35,7 +35,12 @@ type gatedFC struct {
 	released sync.Once
 }
 
-func startGatedFC(t *testing.T) *gatedFC {
+// holdCreateFunction matches the first CreateFunction.
+func holdCreateFunction(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/functions")
+}
+
+func startGatedFC(t *testing.T, hold func(*http.Request) bool) *gatedFC {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), localfc.StoreFileName))
 	require.NoError(t, err)
@@ -46,7 +51,7 @@ func startGatedFC(t *testing.T) *gatedFC {
 	})
 	g := &gatedFC{entered: make(chan string, 1), release: make(chan struct{})}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/functions") {
+		if hold(r) {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			held := false
@@ -81,9 +86,9 @@ func (g *gatedFC) targetFlags() []string {
 	return []string{"--endpoint", g.URL, "--account-id", localfc.DefaultAccountID, "--region", localfc.DefaultRegion}
 }
 
-// interruptible is a running CLI whose output lines (stdout and stderr)
+// runningCLI is a running CLI whose output lines (stdout and stderr)
 // arrive on a channel as they are written.
-type interruptible struct {
+type runningCLI struct {
 	cmd            *exec.Cmd
 	lines          chan string
 	mu             sync.Mutex
@@ -91,9 +96,9 @@ type interruptible struct {
 	readers        sync.WaitGroup
 }
 
-func startCLI(t *testing.T, bin string, env []string, args ...string) *interruptible {
+func startCLI(t *testing.T, bin string, env []string, args ...string) *runningCLI {
 	t.Helper()
-	p := &interruptible{cmd: exec.Command(bin, args...), lines: make(chan string, 10000)}
+	p := &runningCLI{cmd: exec.Command(bin, args...), lines: make(chan string, 10000)}
 	p.cmd.Env = env
 	outPipe, err := p.cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -121,7 +126,7 @@ func startCLI(t *testing.T, bin string, env []string, args ...string) *interrupt
 }
 
 // waitLine reads the output until a line matching re.
-func (p *interruptible) waitLine(t *testing.T, re string) {
+func (p *runningCLI) waitLine(t *testing.T, re string) {
 	t.Helper()
 	rx := regexp.MustCompile(re)
 	for line := range p.lines {
@@ -132,18 +137,18 @@ func (p *interruptible) waitLine(t *testing.T, re string) {
 	t.Fatalf("the output ended without a line matching %q:\n%s", re, p.errText())
 }
 
-func (p *interruptible) wait() int {
+func (p *runningCLI) wait() int {
 	p.readers.Wait()
 	return exitCode(p.cmd.Wait())
 }
 
-func (p *interruptible) outText() string {
+func (p *runningCLI) outText() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.stdout.String()
 }
 
-func (p *interruptible) errText() string {
+func (p *runningCLI) errText() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.stderr.String()
@@ -171,7 +176,7 @@ func TestAFirstInterruptLetsTheStepsInFlightFinishAndSaysHowToContinue(t *testin
 	}
 	bin := buildCLI(t)
 	project := writeProject(t, 1, 6)
-	g := startGatedFC(t)
+	g := startGatedFC(t, holdCreateFunction)
 
 	p := startCLI(t, bin, g.env, append([]string{"apply", project, "--yes"}, g.targetFlags()...)...)
 	held := <-g.entered
@@ -202,7 +207,7 @@ func TestASecondInterruptAbortsAtOnce(t *testing.T) {
 	}
 	bin := buildCLI(t)
 	project := writeProject(t, 1, 3)
-	g := startGatedFC(t)
+	g := startGatedFC(t, holdCreateFunction)
 
 	p := startCLI(t, bin, g.env, append([]string{"apply", project, "--yes"}, g.targetFlags()...)...)
 	<-g.entered
@@ -227,7 +232,7 @@ func TestAnInterruptedRolloutSaysWhereTrafficStandsAndHowToResumeOrRollBack(t *t
 	}
 	bin := buildCLI(t)
 	project := writeProject(t, 1, 1)
-	g := startGatedFC(t)
+	g := startGatedFC(t, holdCreateFunction)
 	g.open() // no step is held here: the rollout waits its interval
 	apply := append([]string{"apply", project, "--yes"}, g.targetFlags()...)
 	out, code := runBin(t, bin, g.env, apply...)
@@ -256,4 +261,26 @@ func TestAnInterruptedRolloutSaysWhereTrafficStandsAndHowToResumeOrRollBack(t *t
 	out, code = runBin(t, bin, g.env, strings.Fields(undo[1])...)
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "Alias svc0/live serves version 2 again.")
+}
+
+func TestAnInterruptWhileReadingTheLiveStateEndsAtOnceAndChangesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI and signals it: not in -short")
+	}
+	bin := buildCLI(t)
+	project := writeProject(t, 1, 2)
+	g := startGatedFC(t, func(r *http.Request) bool { return r.Method == http.MethodGet })
+
+	p := startCLI(t, bin, g.env, append([]string{"apply", project, "--yes"}, g.targetFlags()...)...)
+	<-g.entered // the first read of the live state is held
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
+	p.waitLine(t, `^Interrupted \(SIGINT\)`)
+	code := p.wait()
+	g.open()
+	assert.Equal(t, exitInterrupted, code, p.errText())
+	assert.Contains(t, p.errText(), "Error: interrupted before any change was made: nothing was changed")
+
+	out, code := runBin(t, bin, g.env, append([]string{"plan", project, "--detailed-exitcode"}, g.targetFlags()...)...)
+	assert.Equal(t, exitChanges, code, "nothing was created:\n%s", out)
+	assert.Contains(t, out, "+ service.svc0")
 }

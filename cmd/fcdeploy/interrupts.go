@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -96,6 +97,43 @@ func (in *interrupts) Close() {
 	close(in.done)
 	in.wg.Wait()
 	in.cancel()
+}
+
+type interruptsKey struct{}
+
+// interruptible runs a command that changes an account (apply, destroy,
+// promote) under interrupt handling from its start: while it only reads
+// and plans, the first signal ends it at once (nothing was changed, exit
+// 130); once it applies, applyPlan drains with the same watcher.
+func interruptible(streams *IOStreams, run func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		in := watchInterrupts(cmd.Context(), streams.ErrOut, "steps")
+		defer in.Close()
+		// Reading and planning change nothing: the first signal may cancel
+		// them. applyPlan applies with in.Context(), which only the second
+		// signal cancels.
+		planCtx, cancel := context.WithCancel(in.Context())
+		defer cancel()
+		go func() {
+			select {
+			case <-in.Stop():
+				cancel()
+			case <-planCtx.Done():
+			}
+		}()
+		cmd.SetContext(context.WithValue(planCtx, interruptsKey{}, in))
+		err := run(cmd, args)
+		if err != nil && in.Interrupted() && errors.Is(err, context.Canceled) {
+			return withExitCode(exitInterrupted, errors.New("interrupted before any change was made: nothing was changed"))
+		}
+		return err
+	}
+}
+
+// interruptsOf is the watcher interruptible installed, or nil.
+func interruptsOf(ctx context.Context) *interrupts {
+	in, _ := ctx.Value(interruptsKey{}).(*interrupts)
+	return in
 }
 
 // reportInterrupted says, after an interrupted apply, what was done, what
