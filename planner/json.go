@@ -17,7 +17,8 @@ type planJSON Plan
 // MarshalJSON encodes the plan in the versioned plan file format, with
 // every sensitive value replaced by its SecretDigest under the plan's
 // salt (a plan without one gets one: the salt is written with the plan).
-func (p *Plan) MarshalJSON() ([]byte, error) {
+// The receiver is a value so that a Plan encoded by value is redacted too.
+func (p Plan) MarshalJSON() ([]byte, error) {
 	if p.SecretSalt == "" {
 		p.SecretSalt = NewSalt()
 	}
@@ -219,6 +220,9 @@ func (p *Plan) FillSecrets(d *Desired) error {
 				hashed, ok := env[k]
 				if !ok {
 					continue
+				}
+				if strings.HasPrefix(hashed, "sha256:") {
+					return fmt.Errorf("%s: the plan holds a bare hash of secret %s (saved by an older fcdeploy): make the plan again", c.Subject(), k)
 				}
 				if hashed == SensitivePlaceholder {
 					return fmt.Errorf("%s: the plan holds no digest of secret %s (it is plan output, not a file written by plan --out): save the plan with plan --out FILE", c.Subject(), k)

@@ -224,3 +224,11 @@ func TestPlanOutputCannotBeAppliedAsAPlanFile(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "plan --out FILE")
 }
+
+func TestAPlanEncodedByValueIsRedactedToo(t *testing.T) {
+	_, p := secretPlan(t)
+	b, err := json.Marshal(*p)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "correct horse")
+	assert.Contains(t, string(b), SecretDigest(p.SecretSalt, "correct horse"))
+}
