@@ -284,3 +284,32 @@ func TestAnInterruptWhileReadingTheLiveStateEndsAtOnceAndChangesNothing(t *testi
 	assert.Equal(t, exitChanges, code, "nothing was created:\n%s", out)
 	assert.Contains(t, out, "+ service.svc0")
 }
+
+func TestAnInterruptedDestroyInJSONSaysSoInItsSummaryAndContinues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI and signals it: not in -short")
+	}
+	bin := buildCLI(t)
+	project := writeProject(t, 1, 4)
+	g := startGatedFC(t, func(r *http.Request) bool { return r.Method == http.MethodDelete })
+	out, code := runBin(t, bin, g.env, append([]string{"apply", project, "--yes"}, g.targetFlags()...)...)
+	require.Equal(t, 0, code, out)
+
+	p := startCLI(t, bin, g.env, append([]string{"destroy", project, "--yes", "--format", "json"}, g.targetFlags()...)...)
+	<-g.entered
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
+	p.waitLine(t, `^Interrupted \(SIGINT\)`)
+	g.open()
+	code = p.wait()
+	assert.Equal(t, exitInterrupted, code, p.errText())
+	assert.Regexp(t, `(?m)^\{"type":"summary","command":"destroy","status":"interrupted","exit_code":130,.*"skipped":[1-9]`, p.outText())
+
+	next := continuation(t, p.errText())
+	assert.Equal(t, "destroy", next[0])
+	assert.Contains(t, strings.Join(next, " "), "--format json", "the same command, flags included")
+	out, code = runBin(t, bin, g.env, next...)
+	require.Equal(t, 0, code, "continuing:\n%s", out)
+	assert.Contains(t, out, `"status":"succeeded"`)
+	out, _ = runBin(t, bin, g.env, append([]string{"plan", project}, g.targetFlags()...)...)
+	assert.Contains(t, out, "+ service.svc0", "everything is gone:\n%s", out)
+}
