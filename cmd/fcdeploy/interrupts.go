@@ -158,8 +158,7 @@ func reportInterrupted(errOut io.Writer, res *applier.Result, continueWith strin
 }
 
 // commandLine is the command being run, as a user would type it again:
-// its path, the flags given and its arguments, with replace standing for
-// the arguments when not empty.
+// its path, the flags given (global ones included) and args.
 func commandLine(cmd *cobra.Command, args []string) string {
 	parts := strings.Fields(cmd.CommandPath())
 	cmd.Flags().Visit(func(f *pflag.Flag) {
