@@ -40,7 +40,11 @@ state it was made against changed (applied already, or changed by someone else),
 or when the manifest, its variables or the code changed since.
 
 Every update and delete carries the ETag seen at plan time: a resource changed
-since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
+since the plan stops its branch, and the run exits 3 listing what to re-plan.
+
+A first SIGINT or SIGTERM starts no more steps and lets those in flight finish,
+then names what was not started and the command that continues (exit 130); a
+second one aborts at once.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: interruptible(streams, func(cmd *cobra.Command, args []string) error {
 			if err := startEvents(streams, "apply", o.format); err != nil {

@@ -42,7 +42,9 @@ A failing check rolls the alias back to the version it had before and exits 1; a
 change of the alias by someone else during the rollout rolls it back too and exits
 3 (the conflict code). Progress is kept in the alias description,
 so a rollout that was killed can be finished with --resume or undone with
-"fcdeploy rollback SERVICE/ALIAS".
+"fcdeploy rollback SERVICE/ALIAS". A SIGINT or SIGTERM stops it after the step
+in flight without rolling back, says where the traffic stands and names both
+commands (exit 130); a second one aborts at once.
 
 The check gets FCDEPLOY_ROLLOUT_SERVICE, _ALIAS, _VERSION, _STEP and _PERCENT in
 its environment; its output goes to stderr. --format json writes one JSON event per
