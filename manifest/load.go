@@ -272,7 +272,7 @@ func (o *object) str(name string) string {
 
 func (l *loader) project(root *yaml.Node) *Project {
 	top := l.object(root, nil, "", ProjectFields, []string{"project", "services"})
-	p := &Project{File: l.file, Dir: l.dir, Environments: map[string]Environment{}}
+	p := &Project{File: l.file, Dir: l.dir, Environments: map[string]Environment{}, mask: &l.mask}
 
 	env := &resolver{lookupEnv: l.opt.LookupEnv}
 	topVars, topVarsEnv := l.vars(top.vals["vars"], "vars", env)

@@ -84,3 +84,14 @@ func longestPrefixIn(s, f string) int {
 	}
 	return lo
 }
+
+// Redact masks in msg every part of every value the project read from the
+// process environment, as manifest messages are masked: for messages made
+// after loading (packaging, planning) that may quote such a value, e.g. a
+// code path.
+func (p *Project) Redact(msg string) string {
+	if p == nil || p.mask == nil {
+		return msg
+	}
+	return p.mask.apply(msg)
+}

@@ -78,3 +78,15 @@ func TestTheMaskFindsEscapedAndTruncatedCopies(t *testing.T) {
 	}
 	assert.Equal(t, "the number 8080 is fine", m.apply("the number 8080 is fine"), "text that is no part of a secret is kept")
 }
+
+func TestAProjectRedactsTheValuesItReadFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	secret := canaries["quoted"]
+	p := load(t, minimal+"        description: ${env.DESC}\n", LoadOptions{LookupEnv: envOf(map[string]string{"DESC": secret})})
+	msg := p.Redact(`packaging: "` + secret[:20] + `" is bad, and so is ` + secret)
+	assert.Empty(t, leakedPart(msg, secret), msg)
+	assert.Contains(t, msg, "packaging: ", "the rest of the message stays")
+	assert.Equal(t, "nothing secret", p.Redact("nothing secret"))
+	var none *Project
+	assert.Equal(t, "x", none.Redact("x"))
+}

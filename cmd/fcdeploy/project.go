@@ -99,11 +99,11 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 	pk := packager.New(packager.Options{CacheDir: filepath.Join(p.Dir, ".fcdeploy", "cache")})
 	code, err := deploy.Package(ctx, p, pk)
 	if err != nil {
-		return nil, err
+		return nil, redacted(p, err)
 	}
 	d, err := deploy.Desired(ctx, p, code.FromPackage)
 	if err != nil {
-		return nil, err
+		return nil, redacted(p, err)
 	}
 	return &loadedProject{Path: path, Project: p, Code: code, Desired: d, Only: o.only}, nil
 }
@@ -175,4 +175,22 @@ func (lp *loadedProject) codeProvider() applier.CodeProvider {
 		return nil
 	}
 	return lp.Code
+}
+
+// redactedError is err with the values the project read from the
+// environment masked in its message (a code path, say); errors.Is/As
+// still see err.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redacted(p *manifest.Project, err error) error {
+	if msg := p.Redact(err.Error()); msg != err.Error() {
+		return &redactedError{msg: msg, err: err}
+	}
+	return err
 }

@@ -135,7 +135,7 @@ func codeDiagnostics(ctx context.Context, p *manifest.Project) []manifest.Diagno
 		if _, err = deploy.Desired(ctx, p, code.FromPackage); err == nil {
 			return nil
 		}
-		return []manifest.Diagnostic{{File: p.File, Message: err.Error()}}
+		return []manifest.Diagnostic{{File: p.File, Message: p.Redact(err.Error())}}
 	}
 	// Package stops at the first problem: look at each function alone so
 	// that every problem is listed at once.
@@ -147,12 +147,12 @@ func codeDiagnostics(ctx context.Context, p *manifest.Project) []manifest.Diagno
 			one.Services[0].Functions = []manifest.Function{f}
 			if _, err := deploy.Package(ctx, &one, pk); err != nil {
 				diags = append(diags, manifest.Diagnostic{File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
-					Path: "services." + s.Name + ".functions." + f.Name + ".code", Message: err.Error()})
+					Path: "services." + s.Name + ".functions." + f.Name + ".code", Message: p.Redact(err.Error())})
 			}
 		}
 	}
 	if len(diags) == 0 {
-		diags = append(diags, manifest.Diagnostic{File: p.File, Message: err.Error()})
+		diags = append(diags, manifest.Diagnostic{File: p.File, Message: p.Redact(err.Error())})
 	}
 	return manifest.SortDiagnostics(diags)
 }
