@@ -18,6 +18,17 @@ import (
 // as their SecretDigest under the plan's salt, so the fingerprint is no
 // shortcut for guessing them.
 func Fingerprint(d *Desired, salt string) string {
+	var secrets []string
+	for _, s := range d.Services {
+		for _, f := range s.Functions {
+			for k, secret := range f.Sensitive {
+				if v, ok := f.Config.EnvironmentVariables[k]; ok && secret {
+					secrets = append(secrets, v)
+				}
+			}
+		}
+	}
+	warmDigests(salt, secrets)
 	c := Desired{Project: d.Project, Services: slices.Clone(d.Services)}
 	slices.SortFunc(c.Services, func(a, b DesiredService) int { return strings.Compare(a.Name, b.Name) })
 	for i := range c.Services {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"golang.org/x/crypto/scrypt"
@@ -51,4 +52,26 @@ func SecretDigest(salt, value string) string {
 	d := digestPrefix + hex.EncodeToString(sum)
 	digests.Store(key, d)
 	return d
+}
+
+// warmDigests computes the digests of values under salt on every core, so
+// that a project with many secrets pays for them once and in parallel;
+// SecretDigest then finds them cached.
+func warmDigests(salt string, values []string) {
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(values)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for v := range work {
+				SecretDigest(salt, v)
+			}
+		}()
+	}
+	for _, v := range values {
+		work <- v
+	}
+	close(work)
+	wg.Wait()
 }
