@@ -88,12 +88,14 @@ func hideValue(v any, hide func(string) string) any {
 
 // WritePublicPlan writes p as indented plan JSON for people and tools to
 // read (plan --format json): the plan file format, each sensitive value
-// replaced by SensitivePlaceholder, without digest (the salt alone says
-// nothing, and keeps the output of a plan without secrets equal to its
-// file). It cannot be applied (FillSecrets says so); plan --out writes
+// replaced by SensitivePlaceholder, without digest nor salt (without the
+// salt, even the fingerprint, which covers the digests, gives no handle on
+// a secret). It cannot be applied (FillSecrets says so); plan --out writes
 // plans to apply.
 func WritePublicPlan(w io.Writer, p *Plan) error {
-	b, err := p.marshal(func(string) string { return SensitivePlaceholder }, true)
+	c := *p
+	c.SecretSalt = ""
+	b, err := c.marshal(func(string) string { return SensitivePlaceholder }, true)
 	if err == nil {
 		var buf bytes.Buffer
 		if err = json.Indent(&buf, b, "", "  "); err == nil {

@@ -201,6 +201,7 @@ func TestPlanOutputShowsThatAValueIsSensitiveAndNothingOfIt(t *testing.T) {
 	s := out.String()
 	assert.NotContains(t, s, "correct horse")
 	assert.NotContains(t, s, SecretDigest(p.SecretSalt, "correct horse"))
+	assert.NotContains(t, s, p.SecretSalt, "without the salt the fingerprint gives no handle on a secret")
 	assert.Contains(t, s, `"DB_PASSWORD": "(sensitive)"`)
 	assert.Contains(t, s, `"sensitive": true`)
 
