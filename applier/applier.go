@@ -60,6 +60,11 @@ type Options struct {
 	// OnEvent receives progress, one call at a time (never concurrently),
 	// in the order things happen.
 	OnEvent func(Event)
+	// Stop, once closed, drains the apply: no step starts any more, the
+	// steps in flight finish, and the rest are skipped as not started
+	// (Result.Interrupted). Cancelling ctx instead aborts the steps in
+	// flight too. nil: never.
+	Stop <-chan struct{}
 }
 
 // StepAction is what happened to one step: the apply-time, past-tense
@@ -128,6 +133,9 @@ type Result struct {
 	Published map[string]string
 	Summary   Summary
 	Duration  time.Duration
+	// Interrupted says Options.Stop was closed or ctx cancelled before
+	// every step started: the skipped steps were never started.
+	Interrupted bool
 }
 
 // ExitCode is the process exit code for the result: 0 when every step
@@ -253,10 +261,18 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 		}
 	}
 
+	stopped := func() bool {
+		select {
+		case <-r.opt.Stop:
+			return true
+		default:
+			return ctx.Err() != nil
+		}
+	}
 	done := make(chan stepDone)
 	running := 0
 	for {
-		for running < par && len(ready) > 0 && ctx.Err() == nil {
+		for running < par && len(ready) > 0 && !stopped() {
 			i := ready[0]
 			ready = ready[1:]
 			if finished[i] {
@@ -297,15 +313,26 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 		ready = append(ready, newlyReady...)
 		slices.Sort(ready)
 	}
-	if err := ctx.Err(); err != nil {
+	interrupted := ctx.Err() != nil
+	if stopped() {
+		cause := "interrupted"
+		if err := ctx.Err(); err != nil {
+			cause = err.Error()
+		}
+		// Each step left says it was not started, not that a dependency
+		// failed: it can be run again as it is.
 		for i := range changes {
 			if !finished[i] {
-				skip(i, "not started: "+err.Error())
+				interrupted = true
+				finished[i] = true
+				steps[i].Action = Skipped
+				steps[i].Err = fmt.Errorf("%s: skipped: not started: %s", changes[i].Subject(), cause)
+				r.emit(Event{Address: changes[i].Address, Action: changes[i].Action, Outcome: Skipped, Phase: PhaseSkipped, Err: steps[i].Err})
 			}
 		}
 	}
 
-	res := &Result{Steps: steps, Published: r.published, Duration: time.Since(start)}
+	res := &Result{Steps: steps, Published: r.published, Duration: time.Since(start), Interrupted: interrupted}
 	var errs *multierror.Error
 	for _, s := range steps {
 		switch s.Action {
@@ -332,8 +359,12 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 			res.Summary.Skipped++
 		}
 	}
-	if err := ctx.Err(); err != nil && errs == nil && res.Summary.Skipped > 0 {
-		errs = multierror.Append(errs, fmt.Errorf("apply: interrupted: %w", err))
+	if interrupted {
+		cause := ctx.Err()
+		if cause == nil {
+			cause = errors.New("stopped before every step started")
+		}
+		errs = multierror.Append(errs, fmt.Errorf("apply: interrupted: %w", cause))
 	}
 	return res, errs.ErrorOrNil()
 }

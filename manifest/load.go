@@ -90,9 +90,22 @@ func (d *Document) load(dir string, opt LoadOptions) (*Project, []Diagnostic) {
 		return nil, nil
 	}
 	l := &loader{file: d.File, dir: dir, opt: opt, fromEnv: map[*yaml.Node]bool{}, origin: map[*yaml.Node]string{}}
+	// Every value read from the environment may be a secret: remember it
+	// so that no message quotes it, whatever the check that reports.
+	lookup := opt.LookupEnv
+	l.opt.LookupEnv = func(name string) (string, bool) {
+		v, ok := lookup(name)
+		if ok {
+			l.mask.add(v)
+		}
+		return v, ok
+	}
 	p := l.project(d.Root)
 	d.Root = nil // interpolated in place: not the document as written any more
 	if len(l.diags) > 0 {
+		for i := range l.diags {
+			l.diags[i].Message = l.mask.apply(l.diags[i].Message)
+		}
 		return nil, l.diags
 	}
 	return p, nil
@@ -118,6 +131,7 @@ type loader struct {
 	// origin keeps the text as written of every interpolated scalar, so a
 	// bad value can say which reference it came from.
 	origin map[*yaml.Node]string
+	mask   secretMask
 }
 
 // minMaskedLength is the shortest environment value masked in messages;
@@ -134,6 +148,19 @@ func (l *loader) from(n *yaml.Node) string {
 }
 
 func (l *loader) errorf(n *yaml.Node, path, format string, args ...any) {
+	if n != nil && l.fromEnv[n] && len(n.Value) >= minMaskedLength {
+		// Replace the value and its descriptions before formatting, so
+		// that no truncated or escaped copy of it is ever made.
+		args = slices.Clone(args)
+		for i, a := range args {
+			switch a {
+			case n.Value:
+				args[i] = "***"
+			case describe(n):
+				args[i] = strconv.Quote("***")
+			}
+		}
+	}
 	d := Diagnostic{File: l.file, Path: path, Message: fmt.Sprintf(format, args...)}
 	if n != nil && l.fromEnv[n] && len(n.Value) >= minMaskedLength {
 		// A value from the process environment may be a secret: never
@@ -245,7 +272,7 @@ func (o *object) str(name string) string {
 
 func (l *loader) project(root *yaml.Node) *Project {
 	top := l.object(root, nil, "", ProjectFields, []string{"project", "services"})
-	p := &Project{File: l.file, Dir: l.dir, Environments: map[string]Environment{}}
+	p := &Project{File: l.file, Dir: l.dir, Environments: map[string]Environment{}, mask: &l.mask}
 
 	env := &resolver{lookupEnv: l.opt.LookupEnv}
 	topVars, topVarsEnv := l.vars(top.vals["vars"], "vars", env)

@@ -54,6 +54,9 @@ type Project struct {
 	// Env is the environment selected with LoadOptions.Env, nil if none.
 	Env      *Environment
 	Services []Service // sorted by name
+
+	// mask hides the values read from the environment (see Redact).
+	mask *secretMask
 }
 
 // Environment is one entry of `environments:`: where to deploy and which

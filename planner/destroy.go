@@ -20,6 +20,7 @@ func DestroyPlan(live *Live, services []string) (*Plan, error) {
 	p := &Plan{
 		FormatVersion: FormatVersion, CreatedAt: time.Now().UTC(), Prune: true,
 		Changes: []Change{}, NotManaged: []string{},
+		SecretSalt: NewSalt(),
 	}
 	for _, name := range slices.Sorted(slices.Values(services)) {
 		ls, ok := live.Services[name]

@@ -40,6 +40,7 @@ func Diff(d *Desired, live *Live, opt Options) (*Plan, error) {
 		Prune:         opt.Prune,
 		Changes:       []Change{},
 		NotManaged:    []string{},
+		SecretSalt:    NewSalt(),
 	}
 	services := slices.Clone(d.Services)
 	slices.SortFunc(services, func(a, b DesiredService) int { return strings.Compare(a.Name, b.Name) })

@@ -18,7 +18,8 @@
 // YAML, cobra or how plans are shown (package render does).
 //
 // Secrets: environment variables marked sensitive are written to a plan file
-// only as "sha256:<hex>" hashes. A plan read back from a file therefore
+// only as salted scrypt digests (SecretDigest, one random salt per plan), and
+// to plan output (WritePublicPlan) not at all. A plan read back from a file therefore
 // carries placeholders; before applying it the caller rebuilds the Desired
 // state from the manifest and its environment and calls Plan.FillSecrets,
 // which checks every hash and puts the real values back. The applier refuses

@@ -15,8 +15,20 @@ import (
 // checksums. A saved plan records it; applying the plan later recomputes
 // it from the manifest and refuses when it differs (the manifest, the
 // variables or the code changed since). Secret values enter the hash only
-// as their SecretHash, so the fingerprint reveals nothing.
-func Fingerprint(d *Desired) string {
+// as their SecretDigest under the plan's salt, so the fingerprint is no
+// shortcut for guessing them.
+func Fingerprint(d *Desired, salt string) string {
+	var secrets []string
+	for _, s := range d.Services {
+		for _, f := range s.Functions {
+			for k, secret := range f.Sensitive {
+				if v, ok := f.Config.EnvironmentVariables[k]; ok && secret {
+					secrets = append(secrets, v)
+				}
+			}
+		}
+	}
+	warmDigests(salt, secrets)
 	c := Desired{Project: d.Project, Services: slices.Clone(d.Services)}
 	slices.SortFunc(c.Services, func(a, b DesiredService) int { return strings.Compare(a.Name, b.Name) })
 	for i := range c.Services {
@@ -28,7 +40,7 @@ func Fingerprint(d *Desired) string {
 			f.Config.EnvironmentVariables = maps.Clone(f.Config.EnvironmentVariables)
 			for k, secret := range f.Sensitive {
 				if v, ok := f.Config.EnvironmentVariables[k]; ok && secret {
-					f.Config.EnvironmentVariables[k] = SecretHash(v)
+					f.Config.EnvironmentVariables[k] = SecretDigest(salt, v)
 				}
 			}
 			f.Triggers = slices.Clone(f.Triggers)

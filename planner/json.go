@@ -1,8 +1,7 @@
 package planner
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,26 +10,28 @@ import (
 	"strings"
 )
 
-// hashPrefix starts a hashed sensitive value in a plan file.
-const hashPrefix = "sha256:"
-
-// SecretHash is how a sensitive value is written in a plan file.
-func SecretHash(value string) string {
-	sum := sha256.Sum256([]byte(value))
-	return hashPrefix + hex.EncodeToString(sum[:])
-}
-
 // planJSON has Plan's fields without its methods, so that MarshalJSON can
 // encode it without recursing.
 type planJSON Plan
 
 // MarshalJSON encodes the plan in the versioned plan file format, with
-// every sensitive value replaced by its SecretHash.
-func (p *Plan) MarshalJSON() ([]byte, error) {
+// every sensitive value replaced by its SecretDigest under the plan's
+// salt (a plan without one gets one: the salt is written with the plan).
+// The receiver is a value so that a Plan encoded by value is redacted too.
+func (p Plan) MarshalJSON() ([]byte, error) {
+	if p.SecretSalt == "" {
+		p.SecretSalt = NewSalt()
+	}
+	return p.marshal(func(v string) string { return SecretDigest(p.SecretSalt, v) }, false)
+}
+
+// marshal encodes the plan with sensitive values hidden by hide; public
+// says hide keeps nothing of them (so digests read from a file go too).
+func (p *Plan) marshal(hide func(string) string, public bool) ([]byte, error) {
 	out := planJSON(*p)
 	out.Changes = make([]Change, len(p.Changes))
 	for i, c := range p.Changes {
-		out.Changes[i] = redact(c)
+		out.Changes[i] = redact(c, hide, public)
 	}
 	if out.Changes == nil {
 		out.Changes = []Change{}
@@ -41,18 +42,22 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// redact returns c with its sensitive values hashed (a copy: c's maps and
-// slices are not modified).
-func redact(c Change) Change {
+// redact returns c with its sensitive values hidden by hide (a copy: c's
+// maps and slices are not modified).
+func redact(c Change, hide func(string) string, public bool) Change {
 	if c.redacted {
-		return c // values are hashes already
+		if !public {
+			return c // values are digests already
+		}
+		// A plan file shown as plan output: not even the digests.
+		hide = func(string) string { return SensitivePlaceholder }
 	}
 	if c.FunctionInput != nil && len(c.Sensitive) > 0 {
 		in := *c.FunctionInput
 		in.EnvironmentVariables = maps.Clone(in.EnvironmentVariables)
 		for _, k := range c.Sensitive {
 			if v, ok := in.EnvironmentVariables[k]; ok {
-				in.EnvironmentVariables[k] = SecretHash(v)
+				in.EnvironmentVariables[k] = hide(v)
 			}
 		}
 		c.FunctionInput = &in
@@ -61,8 +66,8 @@ func redact(c Change) Change {
 		fcs := slices.Clone(c.FieldChanges)
 		for i := range fcs {
 			if fcs[i].Sensitive {
-				fcs[i].Before = hashValue(fcs[i].Before)
-				fcs[i].After = hashValue(fcs[i].After)
+				fcs[i].Before = hideValue(fcs[i].Before, hide)
+				fcs[i].After = hideValue(fcs[i].After, hide)
 			}
 		}
 		c.FieldChanges = fcs
@@ -70,15 +75,40 @@ func redact(c Change) Change {
 	return c
 }
 
-func hashValue(v any) any {
+func hideValue(v any, hide func(string) string) any {
 	if v == nil {
 		return nil
 	}
 	if s, ok := v.(string); ok {
-		return SecretHash(s)
+		return hide(s)
 	}
 	b, _ := json.Marshal(v)
-	return SecretHash(string(b))
+	return hide(string(b))
+}
+
+// WritePublicPlan writes p as indented plan JSON for people and tools to
+// read (plan --format json): the plan file format, each sensitive value
+// replaced by SensitivePlaceholder, without digest nor salt (without the
+// salt, even the fingerprint, which covers the digests, gives no handle on
+// a secret). It cannot be applied (FillSecrets says so); plan --out writes
+// plans to apply.
+func WritePublicPlan(w io.Writer, p *Plan) error {
+	c := *p
+	c.SecretSalt = ""
+	b, err := c.marshal(func(string) string { return SensitivePlaceholder }, true)
+	if err == nil {
+		var buf bytes.Buffer
+		if err = json.Indent(&buf, b, "", "  "); err == nil {
+			b = append(buf.Bytes(), '\n')
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("plan: encode: %w", err)
+	}
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("plan: write: %w", err)
+	}
+	return nil
 }
 
 // WritePlan writes p as an indented plan file.
@@ -193,8 +223,14 @@ func (p *Plan) FillSecrets(d *Desired) error {
 				if !ok {
 					continue
 				}
+				if strings.HasPrefix(hashed, "sha256:") {
+					return fmt.Errorf("%s: the plan holds a bare hash of secret %s (saved by an older fcdeploy): make the plan again", c.Subject(), k)
+				}
+				if hashed == SensitivePlaceholder {
+					return fmt.Errorf("%s: the plan holds no digest of secret %s (it is plan output, not a file written by plan --out): save the plan with plan --out FILE", c.Subject(), k)
+				}
 				v, ok := df.Config.EnvironmentVariables[k]
-				if !ok || SecretHash(v) != hashed {
+				if !ok || SecretDigest(p.SecretSalt, v) != hashed {
 					return &SecretChangedError{Subject: c.Subject(), Key: k}
 				}
 				env[k] = v

@@ -2,6 +2,8 @@ package planner
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -24,7 +26,7 @@ func secretPlan(t *testing.T) (*Desired, *Plan) {
 	return d, p
 }
 
-func TestASensitiveEnvironmentVariableIsOnlyAHashInThePlanFile(t *testing.T) {
+func TestASensitiveEnvironmentVariableIsOnlyASaltedDigestInThePlanFile(t *testing.T) {
 	_, p := secretPlan(t)
 	var buf bytes.Buffer
 	require.NoError(t, WritePlan(&buf, p))
@@ -32,8 +34,11 @@ func TestASensitiveEnvironmentVariableIsOnlyAHashInThePlanFile(t *testing.T) {
 	out := buf.String()
 	assert.NotContains(t, out, "correct horse")
 	assert.NotContains(t, out, "hunter2")
-	assert.Contains(t, out, SecretHash("correct horse"))
-	assert.Contains(t, out, SecretHash("hunter2"))
+	assert.Regexp(t, `"secret_salt": "[0-9a-f]{32}"`, out)
+	assert.Contains(t, out, SecretDigest(p.SecretSalt, "correct horse"))
+	assert.Contains(t, out, SecretDigest(p.SecretSalt, "hunter2"))
+	bare := sha256.Sum256([]byte("hunter2"))
+	assert.NotContains(t, out, hex.EncodeToString(bare[:]), "never a bare hash a dictionary reverses")
 	assert.Contains(t, out, `"STAGE": "staging"`, "values that are not secret stay readable")
 	assert.Contains(t, out, `"format_version": "1"`)
 
@@ -144,6 +149,7 @@ func TestThePlanIsDeterministic(t *testing.T) {
 		opt.Prune = true
 		p, err := Diff(d, live, opt)
 		require.NoError(t, err)
+		p.SecretSalt = "fixed" // random by design: the one part that differs
 		var buf bytes.Buffer
 		require.NoError(t, WritePlan(&buf, p))
 		return buf.String()
@@ -174,4 +180,56 @@ func TestAPlanFileFromBeforeTargetsCarriedCredentialsStillReads(t *testing.T) {
 	assert.Nil(t, got.Target.Credentials)
 	assert.Nil(t, got.LiveETags)
 	assert.Equal(t, "local:/data", got.Target.Endpoint)
+}
+
+func TestTwoPlansOfTheSameSecretShareNoDigest(t *testing.T) {
+	_, a := secretPlan(t)
+	_, b := secretPlan(t)
+	assert.NotEqual(t, a.SecretSalt, b.SecretSalt)
+	var fa, fb bytes.Buffer
+	require.NoError(t, WritePlan(&fa, a))
+	require.NoError(t, WritePlan(&fb, b))
+	da := SecretDigest(a.SecretSalt, "correct horse")
+	assert.Contains(t, fa.String(), da)
+	assert.NotContains(t, fb.String(), da, "a digest computed for one plan says nothing about another")
+}
+
+func TestPlanOutputShowsThatAValueIsSensitiveAndNothingOfIt(t *testing.T) {
+	_, p := secretPlan(t)
+	var out bytes.Buffer
+	require.NoError(t, WritePublicPlan(&out, p))
+	s := out.String()
+	assert.NotContains(t, s, "correct horse")
+	assert.NotContains(t, s, SecretDigest(p.SecretSalt, "correct horse"))
+	assert.NotContains(t, s, p.SecretSalt, "without the salt the fingerprint gives no handle on a secret")
+	assert.Contains(t, s, `"DB_PASSWORD": "(sensitive)"`)
+	assert.Contains(t, s, `"sensitive": true`)
+
+	// A plan file shown as plan output loses its digests too.
+	var file bytes.Buffer
+	require.NoError(t, WritePlan(&file, p))
+	back, err := ReadPlan(&file)
+	require.NoError(t, err)
+	out.Reset()
+	require.NoError(t, WritePublicPlan(&out, back))
+	assert.NotContains(t, out.String(), SecretDigest(p.SecretSalt, "correct horse"))
+}
+
+func TestPlanOutputCannotBeAppliedAsAPlanFile(t *testing.T) {
+	d, p := secretPlan(t)
+	var out bytes.Buffer
+	require.NoError(t, WritePublicPlan(&out, p))
+	back, err := ReadPlan(&out)
+	require.NoError(t, err)
+	err = back.FillSecrets(d)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "plan --out FILE")
+}
+
+func TestAPlanEncodedByValueIsRedactedToo(t *testing.T) {
+	_, p := secretPlan(t)
+	b, err := json.Marshal(*p)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "correct horse")
+	assert.Contains(t, string(b), SecretDigest(p.SecretSalt, "correct horse"))
 }

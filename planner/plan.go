@@ -65,14 +65,17 @@ type CredentialNames struct {
 // Plan is an ordered list of changes: applying them in order (or in
 // parallel where DependsOn allows) brings the live state to the desired one.
 type Plan struct {
-	FormatVersion string    `json:"format_version"`
-	Project       string    `json:"project"`
-	Target        Target    `json:"target"`
-	Changes       []Change  `json:"changes"`
-	NoOps         int       `json:"no_ops"`
-	NotManaged    []string  `json:"not_managed"`
-	Fingerprint   string    `json:"fingerprint"`
-	CreatedAt     time.Time `json:"created_at"`
+	FormatVersion string   `json:"format_version"`
+	Project       string   `json:"project"`
+	Target        Target   `json:"target"`
+	Changes       []Change `json:"changes"`
+	NoOps         int      `json:"no_ops"`
+	NotManaged    []string `json:"not_managed"`
+	Fingerprint   string   `json:"fingerprint"`
+	// SecretSalt salts the digests of the plan's sensitive values (see
+	// SecretDigest); every plan has its own.
+	SecretSalt string    `json:"secret_salt,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 	// Prune records whether the plan deletes resources absent from the
 	// desired state (otherwise they are listed in NotManaged).
 	Prune bool `json:"prune"`

@@ -7,7 +7,7 @@ import (
 )
 
 // JSON writes the versioned plan JSON: the same document as a plan file,
-// sensitive values as hashes.
+// sensitive values marked and left out.
 func JSON(w io.Writer, p *planner.Plan) error {
-	return planner.WritePlan(w, p)
+	return planner.WritePublicPlan(w, p)
 }

@@ -184,7 +184,7 @@ func TestMarkdownWithoutDeletionsHasNoWarning(t *testing.T) {
 	assert.Contains(t, buf.String(), "**No changes.**")
 }
 
-func TestJSONIsThePlanFileWithSecretsHashed(t *testing.T) {
+func TestJSONIsThePlanFileWithSecretsMarkedAndLeftOut(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, JSON(&buf, fullPlan()))
 	golden(t, "plan_full.json", buf.Bytes())

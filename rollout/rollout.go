@@ -86,6 +86,24 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now stamps the marker and events; nil means time.Now.
 	Now func() time.Time
+	// Stop, once closed, ends the rollout at the next safe point: a write
+	// in flight finishes, a check in flight is judged, the wait is cut
+	// short, no further step starts; the alias keeps its marker, to be
+	// resumed or rolled back. Cancelling ctx instead abandons the request
+	// in flight too. nil: never.
+	Stop <-chan struct{}
+}
+
+// ErrStopped is why a rollout stopped by Options.Stop ended.
+var ErrStopped = errors.New("stopped by an interrupt")
+
+func (o Options) stopped() bool {
+	select {
+	case <-o.Stop:
+		return true
+	default:
+		return false
+	}
 }
 
 func (o Options) withDefaults() Options {
@@ -221,6 +239,18 @@ func Run(ctx context.Context, api API, spec Spec, opt Options) (*Result, error) 
 	}
 
 	for i := first; i < len(r.m.Steps); i++ {
+		if r.opt.stopped() {
+			at := i // the step the alias is at, 1-based
+			if spec.Resume && i == first {
+				at = i + 1
+			}
+			if at == 0 {
+				r.emit(Event{Kind: EventInterrupted, Err: ErrStopped})
+				return nil, fmt.Errorf("%s: rollout to version %s %w before its first step: the alias is unchanged, all traffic on version %s",
+					subject, r.m.To, ErrStopped, r.m.From)
+			}
+			return nil, r.interrupted(ctx, at, ErrStopped)
+		}
 		if err := r.step(ctx, i, spec.Resume && i == first); err != nil {
 			return nil, err
 		}
@@ -330,7 +360,7 @@ func (r *run) step(ctx context.Context, i int, alreadySet bool) error {
 		r.emit(Event{Kind: EventWeightSet, Step: n, Percent: pct})
 	}
 	r.emit(Event{Kind: EventWaiting, Step: n, Percent: pct, Wait: r.spec.Interval})
-	if err := r.opt.Sleep(ctx, r.spec.Interval); err != nil {
+	if err := r.wait(ctx); err != nil {
 		return r.interrupted(ctx, n, err)
 	}
 	// Judge only the traffic split we set: if someone moved the alias while
@@ -360,6 +390,24 @@ func (r *run) step(ctx context.Context, i int, alreadySet bool) error {
 	return nil
 }
 
+// wait sleeps the interval, cut short by ctx or Stop.
+func (r *run) wait(ctx context.Context) error {
+	sleepCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-r.opt.Stop:
+			cancel()
+		case <-sleepCtx.Done():
+		}
+	}()
+	err := r.opt.Sleep(sleepCtx, r.spec.Interval)
+	if err != nil && ctx.Err() == nil && r.opt.stopped() {
+		return ErrStopped
+	}
+	return err
+}
+
 // write updates the alias guarded by the ETag of our last read or write and
 // confirms the answer is what we wrote; anything else aborts the rollout.
 func (r *run) write(ctx context.Context, n int, in fc.AliasInput, ok func(*fc.Alias) bool) (*fc.Alias, error) {
@@ -387,14 +435,20 @@ func (r *run) percent(n int) int {
 }
 
 // interrupted leaves the alias as it is, marker included, so that the
-// rollout can be resumed or undone.
+// rollout can be resumed or undone, and says where the traffic stands.
 func (r *run) interrupted(ctx context.Context, n int, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%w)", ctxErr, err)
 	}
 	r.emit(Event{Kind: EventInterrupted, Step: n, Percent: r.percent(n), Err: err})
-	return fmt.Errorf("%s: rollout to version %s interrupted at step %d/%d (%d%%): %w; the alias records its progress: continue with --resume, or undo with `fcdeploy rollback %s/%s`",
-		r.subject(), r.m.To, n, len(r.m.Steps), r.percent(n), err, r.spec.Service, r.spec.Alias)
+	where := fmt.Sprintf("%d%% of the traffic goes to version %s, %d%% to version %s", r.percent(n), r.m.To, 100-r.percent(n), r.m.From)
+	if ctx.Err() != nil {
+		// A write may have been abandoned in flight: the alias is at this
+		// step or the one before; the marker says which.
+		where = fmt.Sprintf("the alias is at step %d/%d or the one before (its description records which)", n, len(r.m.Steps))
+	}
+	return fmt.Errorf("%s: rollout to version %s interrupted at step %d/%d (%d%%): %w; %s; the alias records its progress: continue with `fcdeploy rollout %s/%s --resume`, or undo with `fcdeploy rollback %s/%s`",
+		r.subject(), r.m.To, n, len(r.m.Steps), r.percent(n), err, where, r.spec.Service, r.spec.Alias, r.spec.Service, r.spec.Alias)
 }
 
 // abort rolls the alias back to the version it had before the rollout and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -39,9 +40,13 @@ state it was made against changed (applied already, or changed by someone else),
 or when the manifest, its variables or the code changed since.
 
 Every update and delete carries the ETag seen at plan time: a resource changed
-since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
+since the plan stops its branch, and the run exits 3 listing what to re-plan.
+
+A first SIGINT or SIGTERM starts no more steps and lets those in flight finish,
+then names what was not started and the command that continues (exit 130); a
+second one aborts at once.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: interruptible(streams, func(cmd *cobra.Command, args []string) error {
 			if err := startEvents(streams, "apply", o.format); err != nil {
 				return err
 			}
@@ -50,13 +55,13 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 			}
 			o.project.build.parallelism = o.parallelism
 			if len(args) == 1 {
-				if fi, err := os.Stat(args[0]); err == nil && !fi.IsDir() && filepath.Base(args[0]) != manifest.DefaultFile {
+				if isPlanFile(args[0]) {
 					return runApplyPlanFile(cmd, streams, o, args[0])
 				}
 				o.project.dir = args[0]
 			}
 			return runApply(cmd, streams, o)
-		},
+		}),
 	}
 	addProjectFlags(cmd, &o.project)
 	addOnlyFlag(cmd, &o.project)
@@ -86,7 +91,7 @@ func runApply(cmd *cobra.Command, streams *IOStreams, o *applyOptions) error {
 		noChanges(streams)
 		return nil
 	}
-	if err := confirm(streams, o.yes, "Apply these changes to "+t.String()+"?"); err != nil {
+	if err := confirm(cmd.Context(), streams, o.yes, "Apply these changes to "+t.String()+"?"); err != nil {
 		return err
 	}
 	return executePlan(cmd, streams, t, plan, lp.codeProvider(), o.parallelism)
@@ -144,7 +149,7 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		defer t.Close()
 		code = lp.codeProvider()
 	}
-	if err := plan.CheckApplicable(t.planTarget(), planner.Fingerprint(lp.Desired)); err != nil {
+	if err := plan.CheckApplicable(t.planTarget(), planner.Fingerprint(lp.Desired, plan.SecretSalt)); err != nil {
 		return withExitCode(exitConflict, fmt.Errorf("%w (this target: %s)", err, t))
 	}
 	if err := plan.FillSecrets(lp.Desired); err != nil {
@@ -163,6 +168,13 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		return err
 	}
 	return executePlan(cmd, streams, t, plan, code, o.parallelism)
+}
+
+// isPlanFile says apply's argument names a saved plan rather than a
+// project directory or manifest.
+func isPlanFile(arg string) bool {
+	fi, err := os.Stat(arg)
+	return err == nil && !fi.IsDir() && filepath.Base(arg) != manifest.DefaultFile
 }
 
 func readPlanFile(path string) (*planner.Plan, error) {
@@ -185,7 +197,8 @@ func executePlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planne
 }
 
 // confirm asks on the terminal; without one it refuses unless yes is set.
-func confirm(streams *IOStreams, yes bool, question string) error {
+// An interrupt while it waits ends the command (ctx is cancelled).
+func confirm(ctx context.Context, streams *IOStreams, yes bool, question string) error {
 	if yes {
 		return nil
 	}
@@ -193,7 +206,17 @@ func confirm(streams *IOStreams, yes bool, question string) error {
 		return errors.New("refusing to change anything without confirmation: stdin is not a terminal; pass --yes to go ahead")
 	}
 	fmt.Fprintf(streams.Prompt(), "\n%s\n  Only 'yes' will be accepted: ", question)
-	line, _ := bufio.NewReader(streams.In).ReadString('\n')
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(streams.In).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case line = <-answer:
+	case <-ctx.Done():
+		return fmt.Errorf("cancelled: nothing was changed: %w", ctx.Err())
+	}
 	if strings.TrimSpace(line) != "yes" {
 		return errors.New("cancelled: nothing was changed")
 	}

@@ -27,7 +27,7 @@ versions, triggers, functions, then the service. Every delete carries If-Match w
 the ETag read just before, so a resource changed meanwhile is not deleted (exit 3).
 Services the manifest does not declare are never touched.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: interruptible(streams, func(cmd *cobra.Command, args []string) error {
 			if err := startEvents(streams, "destroy", o.format); err != nil {
 				return err
 			}
@@ -38,7 +38,7 @@ Services the manifest does not declare are never touched.`,
 				o.project.dir = args[0]
 			}
 			return runDestroy(cmd, streams, o)
-		},
+		}),
 	}
 	addProjectFlags(cmd, &o.project)
 	addOnlyFlag(cmd, &o.project)
@@ -81,7 +81,7 @@ func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error
 		noChanges(streams)
 		return nil
 	}
-	if err := confirm(streams, o.yes, "Destroy these resources in "+t.String()+"? This cannot be undone."); err != nil {
+	if err := confirm(cmd.Context(), streams, o.yes, "Destroy these resources in "+t.String()+"? This cannot be undone."); err != nil {
 		return err
 	}
 	return applyPlan(cmd, streams, t, plan, nil, o.parallelism, opt)

@@ -149,7 +149,12 @@ func (w *eventWriter) applied(res *applier.Result) {
 		Published: s.Published, Unchanged: s.Unchanged, Failed: s.Failed, Skipped: s.Skipped, Conflicts: s.Conflicts,
 		ConflictedResources: res.Conflicts, Versions: res.Published, DurationMS: ms(res.Duration),
 	}
+	if res.Interrupted {
+		ev.ExitCode = exitInterrupted
+	}
 	switch ev.ExitCode {
+	case exitInterrupted:
+		ev.Status = "interrupted"
 	case exitOK:
 		ev.Status = "succeeded"
 	case exitConflict:

@@ -61,10 +61,16 @@ func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.
 	if streams.events != nil {
 		onEvent = streams.events.step
 	}
-	res, err := applier.Apply(cmd.Context(), t.Client, plan, applier.Options{
+	in := interruptsOf(cmd.Context())
+	if in == nil {
+		in = watchInterrupts(cmd.Context(), streams.ErrOut, "steps")
+		defer in.Close()
+	}
+	res, err := applier.Apply(in.Context(), t.Client, plan, applier.Options{
 		Parallelism: parallelism,
 		Code:        code,
 		OnEvent:     onEvent,
+		Stop:        in.Stop(),
 	})
 	if res == nil {
 		return err // refused before anything was sent
@@ -79,6 +85,9 @@ func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.
 			return rerr
 		}
 	}
+	if res.Interrupted {
+		return reportInterrupted(streams.ErrOut, res, continueCommand(cmd, plan))
+	}
 	exitCode := res.ExitCode()
 	if exitCode == exitOK {
 		return nil
@@ -88,4 +97,26 @@ func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.
 		return withExitCode(exitCode, errors.New("apply did not complete"))
 	}
 	return withExitCode(exitCode, nil)
+}
+
+// continueCommand is the command that applies what an interrupted apply
+// did not start: the same command again, which plans from the live state
+// (so it skips what was done). A saved plan cannot be applied twice, so
+// apply PLANFILE continues with an apply of the manifest it was made from.
+func continueCommand(cmd *cobra.Command, plan *planner.Plan) string {
+	args := cmd.Flags().Args()
+	if cmd.Name() != "apply" || len(args) != 1 || !isPlanFile(args[0]) {
+		return commandLine(cmd, args)
+	}
+	if plan.PromotedFrom != "" {
+		return promoteCommand(plan.PromotedFrom, plan.Target.Env)
+	}
+	line := "fcdeploy apply"
+	if plan.Manifest != "" {
+		line += " --file " + shellQuote(plan.Manifest)
+	}
+	if plan.Target.Env != "" {
+		line += " --env " + shellQuote(plan.Target.Env)
+	}
+	return line
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // IOStreams is where a command reads and writes. Tests inject buffers;
@@ -19,6 +20,8 @@ type IOStreams struct {
 	// Set by the global flags (root.go).
 	Quiet bool   // --quiet: only errors and the final summary
 	Color string // --color: auto (default), always or never
+	// RetryFor is --retry-for: how long each request is retried.
+	RetryFor time.Duration
 
 	// Getenv reads the environment (NO_COLOR, FORCE_COLOR, TERM); nil
 	// means os.Getenv. Tests inject their own.

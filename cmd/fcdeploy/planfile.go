@@ -59,7 +59,7 @@ func connectPlanTarget(ctx context.Context, pt planner.Target, fallback manifest
 	} else {
 		t.Creds = fallback
 	}
-	return t.connectRemote()
+	return t.connectRemote(ctx)
 }
 
 // checkPlanLive reads the live state a saved plan depends on and refuses

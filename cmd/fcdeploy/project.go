@@ -104,11 +104,11 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 	}
 	code, err := deploy.PackageBuilt(ctx, p, pk, builds)
 	if err != nil {
-		return nil, err
+		return nil, redacted(p, err)
 	}
 	d, err := deploy.Desired(ctx, p, code.FromPackage)
 	if err != nil {
-		return nil, err
+		return nil, redacted(p, err)
 	}
 	return &loadedProject{Path: path, Project: p, Code: code, Desired: d, Only: o.only}, nil
 }
@@ -160,7 +160,7 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	}
 	plan.RecordLive(live)
 	plan.Target = t.planTarget()
-	plan.Fingerprint = planner.Fingerprint(lp.Desired)
+	plan.Fingerprint = planner.Fingerprint(lp.Desired, plan.SecretSalt)
 	plan.Manifest = lp.Path
 	return plan, nil
 }
@@ -196,4 +196,22 @@ func (lp *loadedProject) codeProvider() applier.CodeProvider {
 		return nil
 	}
 	return lp.Code
+}
+
+// redactedError is err with the values the project read from the
+// environment masked in its message (a code path, say); errors.Is/As
+// still see err.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redacted(p *manifest.Project, err error) error {
+	if msg := p.Redact(err.Error()); msg != err.Error() {
+		return &redactedError{msg: msg, err: err}
+	}
+	return err
 }

@@ -43,12 +43,12 @@ The preview is an ordinary plan (text or markdown; --out saves it for
 "fcdeploy apply PLANFILE") applied with the same If-Match guards. --format json
 writes one JSON event per line and a summary instead (docs/json-output.md).`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: interruptible(streams, func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.dir = args[0]
 			}
 			return runPromote(cmd, streams, o)
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "file", "f", "", "manifest `FILE` (instead of DIR/fcdeploy.yaml)")
@@ -126,7 +126,7 @@ func runPromote(cmd *cobra.Command, streams *IOStreams, o *promoteOptions) error
 		noChanges(streams)
 		return nil
 	}
-	if err := confirm(streams, o.yes, "Promote to "+pr.dst.String()+"?"); err != nil {
+	if err := confirm(cmd.Context(), streams, o.yes, "Promote to "+pr.dst.String()+"?"); err != nil {
 		return err
 	}
 	return applyPlan(cmd, streams, pr.dst, plan, pr.code, o.parallelism, render.TextOptions{Replan: promoteCommand(o.from, o.to)})
@@ -201,7 +201,7 @@ func checkPromotionPlan(ctx context.Context, saved *planner.Plan, pr *promotionR
 	if err := saved.CheckApplicable(pr.dst.planTarget(), saved.Fingerprint); err != nil {
 		return withExitCode(exitConflict, fmt.Errorf("%w (this target: %s)", err, pr.dst))
 	}
-	if saved.Fingerprint == planner.Fingerprint(pr.lp.Desired) {
+	if saved.Fingerprint == planner.Fingerprint(pr.lp.Desired, saved.SecretSalt) {
 		return nil
 	}
 	again := fmt.Sprintf("make a new plan with: %s --out %s", promoteCommand(saved.PromotedFrom, saved.Target.Env), path)

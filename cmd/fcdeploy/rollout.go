@@ -42,7 +42,9 @@ A failing check rolls the alias back to the version it had before and exits 1; a
 change of the alias by someone else during the rollout rolls it back too and exits
 3 (the conflict code). Progress is kept in the alias description,
 so a rollout that was killed can be finished with --resume or undone with
-"fcdeploy rollback SERVICE/ALIAS".
+"fcdeploy rollback SERVICE/ALIAS". A SIGINT or SIGTERM stops it after the step
+in flight without rolling back, says where the traffic stands and names both
+commands (exit 130); a second one aborts at once.
 
 The check gets FCDEPLOY_ROLLOUT_SERVICE, _ALIAS, _VERSION, _STEP and _PERCENT in
 its environment; its output goes to stderr. --format json writes one JSON event per
@@ -132,9 +134,14 @@ func runRollout(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref s
 	if o.check != "" {
 		spec.Check = func(ctx context.Context, s rollout.Step) error { return runCheck(ctx, streams, o.check, s) }
 	}
-	res, err := rollout.Run(ctx, t.Client, spec, rollout.Options{OnEvent: rolloutEvents(streams, service, alias)})
+	in := watchInterrupts(ctx, streams.ErrOut, "rollout step")
+	defer in.Close()
+	res, err := rollout.Run(in.Context(), t.Client, spec, rollout.Options{OnEvent: rolloutEvents(streams, service, alias), Stop: in.Stop()})
+	interrupted := err != nil && in.Interrupted() && (errors.Is(err, rollout.ErrStopped) || errors.Is(err, context.Canceled))
 	code := exitOK
 	switch {
+	case interrupted:
+		code = exitInterrupted
 	case errors.Is(err, rollout.ErrConcurrentChange):
 		// Someone else changed the alias: the CLI's conflict code.
 		code = exitConflict
@@ -143,6 +150,8 @@ func runRollout(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref s
 	}
 	summary := rolloutSummaryEvent{Type: "summary", Command: "rollout", ExitCode: code, Resource: "alias." + ref}
 	switch {
+	case interrupted:
+		summary.Status = "interrupted"
 	case err == nil:
 		summary.Status, summary.From, summary.To = "done", res.From, res.To
 	case errors.Is(err, rollout.ErrConcurrentChange):
@@ -157,6 +166,9 @@ func runRollout(cmd *cobra.Command, streams *IOStreams, o *rolloutOptions, ref s
 	}
 	if streams.events != nil {
 		streams.events.summary(summary)
+	}
+	if interrupted {
+		return withExitCode(code, fmt.Errorf("%w\nTo continue, run: %s\nTo undo, run: %s", err, resumeCommand(cmd, ref), rollbackCommand(cmd, ref)))
 	}
 	if err != nil {
 		return withExitCode(code, err)
@@ -251,4 +263,25 @@ func printRolloutEvent(streams *IOStreams, e rollout.Event) {
 	case rollout.EventDone:
 		fmt.Fprintf(out, "%s done: the alias serves version %s only\n", at, e.To)
 	}
+}
+
+// resumeCommand is the rollout command that continues an interrupted one:
+// the same one with --resume.
+func resumeCommand(cmd *cobra.Command, ref string) string {
+	line := commandLine(cmd, []string{ref})
+	if f := cmd.Flags().Lookup("resume"); f == nil || !f.Changed {
+		line += " --resume"
+	}
+	return line
+}
+
+// rollbackCommand undoes the rollout on the same target.
+func rollbackCommand(cmd *cobra.Command, ref string) string {
+	parts := []string{"fcdeploy", "rollback", shellQuote(ref)}
+	for _, name := range []string{"file", "env", "endpoint", "account-id", "region"} {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			parts = append(parts, "--"+name, shellQuote(f.Value.String()))
+		}
+	}
+	return strings.Join(parts, " ")
 }

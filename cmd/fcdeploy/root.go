@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fcdeploy/fcdeploy/fc"
 )
 
 // Exit codes of the CLI contract (design.md, "Contracts the CLI keeps").
@@ -55,7 +59,12 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 	pf.BoolVarP(&streams.Quiet, "quiet", "q", false, "print only errors and the final summary line (with --format json: only the summary)")
 	pf.StringVar(&streams.Color, "color", streams.Color, "colour output `WHEN`: auto (terminals, honouring NO_COLOR and FORCE_COLOR), always or never")
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletions(colorModes...))
+	pf.DurationVar(&streams.RetryFor, "retry-for", fc.DefaultRetryFor, "retry each request to Function Compute for up to `DURATION` (e.g. 30s, 2m) on connection errors, throttling and 5xx answers")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if streams.RetryFor <= 0 {
+			return fmt.Errorf("--retry-for %s: must be a positive duration, e.g. 30s or 2m", streams.RetryFor)
+		}
+		cmd.SetContext(withRetryFor(cmd.Context(), streams.RetryFor))
 		return checkColorMode(streams.Color)
 	}
 	root.SetIn(streams.In)
@@ -106,4 +115,22 @@ func run(args []string, streams *IOStreams) int {
 		streams.events.failed(code, shown)
 	}
 	return code
+}
+
+type retryForKey struct{}
+
+// withRetryFor carries --retry-for to where clients are made (target.go):
+// the flag is global, the clients are made deep in each command.
+func withRetryFor(ctx context.Context, d time.Duration) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return context.WithValue(ctx, retryForKey{}, d)
+}
+
+// retryFor is the --retry-for of the running command; 0 (the client's
+// default) outside one.
+func retryFor(ctx context.Context) time.Duration {
+	d, _ := ctx.Value(retryForKey{}).(time.Duration)
+	return d
 }

@@ -106,18 +106,18 @@ func (o *targetOptions) connect(ctx context.Context, proj *manifest.Project) (*t
 		t.Endpoint = fmt.Sprintf("https://%s.%s.fc.aliyuncs.com", t.AccountID, t.Region)
 	}
 	t.Creds = creds
-	return t.connectRemote()
+	return t.connectRemote(ctx)
 }
 
 // connectRemote opens a client for a target with an endpoint URL, taking
 // the credentials from the variables t.Creds names.
-func (t *target) connectRemote() (*target, error) {
+func (t *target) connectRemote(ctx context.Context) (*target, error) {
 	t.Creds = withDefaultNames(t.Creds)
 	c, err := credentialsFromEnv(t.Creds)
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", t.describeName(), err)
 	}
-	t.Client, err = fc.NewClient(fc.Config{Endpoint: t.Endpoint, AccountID: t.AccountID, Region: t.Region, Credentials: c, UserAgent: "fcdeploy"})
+	t.Client, err = fc.NewClient(fc.Config{Endpoint: t.Endpoint, AccountID: t.AccountID, Region: t.Region, Credentials: c, UserAgent: "fcdeploy", RetryFor: retryFor(ctx)})
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", t.describeName(), err)
 	}
@@ -204,7 +204,7 @@ func (t *target) connectEmbedded(ctx context.Context) (*target, error) {
 		t.Region = lt.Region
 	}
 	t.closeFn = release
-	t.Client, err = fc.NewClient(fc.Config{Endpoint: lt.Endpoint, AccountID: t.AccountID, Region: t.Region, Credentials: lt.Credentials, UserAgent: "fcdeploy"})
+	t.Client, err = fc.NewClient(fc.Config{Endpoint: lt.Endpoint, AccountID: t.AccountID, Region: t.Region, Credentials: lt.Credentials, UserAgent: "fcdeploy", RetryFor: retryFor(ctx)})
 	if err != nil {
 		release()
 		return nil, err

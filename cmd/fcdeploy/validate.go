@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fcdeploy/fcdeploy/deploy"
 	"github.com/fcdeploy/fcdeploy/manifest"
+	"github.com/fcdeploy/fcdeploy/packager"
 )
 
 type validateOptions struct {
@@ -24,14 +27,15 @@ func newValidateCmd(streams *IOStreams) *cobra.Command {
 		Short: "Check fcdeploy.yaml and report every problem with file:line:col",
 		Long: `Check fcdeploy.yaml in DIR (default: the current directory) against its schema
 and the limits of Function Compute, resolve ${vars.*} and ${env.*}, check that code
-paths exist and that triggers name declared aliases. Every problem is reported at
-once; the exit status is 1 if there is any.`,
+paths exist and that triggers name declared aliases, and package the code as plan
+does (the handler file of each runtime, ignore rules, sizes) without writing
+anything. Every problem is reported at once; the exit status is 1 if there is any.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.dir = args[0]
 			}
-			return runValidate(streams, opts)
+			return runValidate(cmd.Context(), streams, opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.file, "file", "f", "", "manifest `FILE` (instead of DIR/fcdeploy.yaml)")
@@ -53,7 +57,7 @@ type jsonValidation struct {
 	Diagnostics []jsonDiagnostic `json:"diagnostics"`
 }
 
-func runValidate(streams *IOStreams, opts *validateOptions) error {
+func runValidate(ctx context.Context, streams *IOStreams, opts *validateOptions) error {
 	if opts.format != "text" && opts.format != "json" {
 		return fmt.Errorf("--format %q is not supported; use text or json", opts.format)
 	}
@@ -67,6 +71,11 @@ func runValidate(streams *IOStreams, opts *validateOptions) error {
 		diags = merr.Diagnostics
 	} else if err != nil {
 		return err
+	}
+	if len(diags) == 0 {
+		// What plan checks before it reads any live state, validate checks
+		// too: a manifest that validates must not then fail to plan.
+		diags = codeDiagnostics(ctx, p)
 	}
 
 	if opts.format == "json" {
@@ -113,4 +122,37 @@ func plural(n int, noun string) string {
 		return fmt.Sprintf("1 %s", noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// codeDiagnostics runs the checks plan runs before it reads the live state
+// (packaging each function's code, then building the desired state), with
+// the same functions, and reports each problem at the function it is
+// about. Nothing is written: no cache directory.
+func codeDiagnostics(ctx context.Context, p *manifest.Project) []manifest.Diagnostic {
+	pk := packager.New(packager.Options{})
+	code, err := deploy.Package(ctx, p, pk)
+	if err == nil {
+		if _, err = deploy.Desired(ctx, p, code.FromPackage); err == nil {
+			return nil
+		}
+		return []manifest.Diagnostic{{File: p.File, Message: p.Redact(err.Error())}}
+	}
+	// Package stops at the first problem: look at each function alone so
+	// that every problem is listed at once.
+	var diags []manifest.Diagnostic
+	for _, s := range p.Services {
+		for _, f := range s.Functions {
+			one := *p
+			one.Services = []manifest.Service{s}
+			one.Services[0].Functions = []manifest.Function{f}
+			if _, err := deploy.Package(ctx, &one, pk); err != nil {
+				diags = append(diags, manifest.Diagnostic{File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
+					Path: "services." + s.Name + ".functions." + f.Name + ".code", Message: p.Redact(err.Error())})
+			}
+		}
+	}
+	if len(diags) == 0 {
+		diags = append(diags, manifest.Diagnostic{File: p.File, Message: p.Redact(err.Error())})
+	}
+	return manifest.SortDiagnostics(diags)
 }
