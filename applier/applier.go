@@ -172,6 +172,9 @@ func Apply(ctx context.Context, api API, plan *planner.Plan, opt Options) (*Resu
 			return nil, fmt.Errorf("%s: the plan has no ETag to guard this %s; make plans with planner.ResolveETags", c.Subject(), c.Action)
 		}
 	}
+	if err := checkCurrent(api, plan, opt.Code); err != nil {
+		return nil, err
+	}
 	if opt.Code == nil {
 		for _, c := range plan.Changes {
 			if c.Code != nil && c.Code.Upload && c.Code.OSSObject == "" {
@@ -195,6 +198,7 @@ type run struct {
 	mu        sync.Mutex
 	etags     map[string]string // ETags produced by this apply, by address
 	published map[string]string // service -> version id
+	layers    map[string]string // layer -> ARN of the version this apply published
 }
 
 type stepDone struct {
@@ -387,7 +391,7 @@ func (r *run) do(ctx context.Context, c *planner.Change) (StepAction, error) {
 	case planner.KindAlias:
 		return r.alias(ctx, c)
 	}
-	return Failed, fmt.Errorf("unknown kind %q", c.Kind)
+	return r.current(ctx, c)
 }
 
 func needInput[T any](c *planner.Change, in *T) (*T, error) {
@@ -398,6 +402,19 @@ func needInput[T any](c *planner.Change, in *T) (*T, error) {
 }
 
 func (r *run) service(ctx context.Context, c *planner.Change) (StepAction, error) {
+	outcome, err := r.serviceConfig(ctx, c)
+	if err == nil && c.Action != planner.ActionDelete {
+		if err = r.tags(ctx, c); err != nil {
+			return Failed, err
+		}
+	}
+	return outcome, err
+}
+
+func (r *run) serviceConfig(ctx context.Context, c *planner.Change) (StepAction, error) {
+	if c.TagsOnly() {
+		return Updated, nil
+	}
 	switch c.Action {
 	case planner.ActionCreate:
 		in, err := needInput(c, c.ServiceInput)
@@ -462,14 +479,17 @@ func (r *run) function(ctx context.Context, c *planner.Change) (StepAction, erro
 	if send.Code, err = r.code(ctx, c); err != nil {
 		return Failed, err
 	}
+	if send.Layers, err = r.functionLayers(c, send.Layers); err != nil {
+		return Failed, err
+	}
 	switch c.Action {
 	case planner.ActionCreate:
-		return r.write(ctx, c, in, Created, func() (string, error) {
+		return r.write(ctx, c, &send, Created, func() (string, error) {
 			f, err := r.api.CreateFunction(ctx, c.Service, send)
 			return etagOf(f, err)
 		})
 	case planner.ActionUpdate:
-		return r.write(ctx, c, in, Updated, func() (string, error) {
+		return r.write(ctx, c, &send, Updated, func() (string, error) {
 			f, err := r.api.UpdateFunction(ctx, c.Service, c.Function, send, c.ETag)
 			return etagOf(f, err)
 		})

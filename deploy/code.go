@@ -69,6 +69,7 @@ func Package(ctx context.Context, p *manifest.Project, pk *packager.Packager) (*
 			})
 		}
 	}
+	packageLayers(ctx, g, p, pk, code)
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}

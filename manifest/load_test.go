@@ -632,7 +632,7 @@ func TestRuntimesOfTodayAreAcceptedAndATooNewOneListsItsLanguage(t *testing.T) {
 	assert.Contains(t, got[0], `did you mean "nodejs18"?`, "of equally close runtimes, the newest is proposed")
 }
 
-func TestAnEmptyListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
+func TestAnEmptyOrAbsentLayersListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
 	t.Parallel()
 	p := load(t, minimal+"        layers: []\n", LoadOptions{})
 	body, err := json.Marshal(p.Services[0].Functions[0].Input())
@@ -640,5 +640,5 @@ func TestAnEmptyListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
 	assert.Contains(t, string(body), `"layers":[]`)
 	body, err = json.Marshal(load(t, minimal, LoadOptions{}).Services[0].Functions[0].Input())
 	require.NoError(t, err)
-	assert.Contains(t, string(body), `"layers":null`, "left out, layers are not given")
+	assert.Contains(t, string(body), `"layers":[]`, "left out, layers are cleared too: the function is detached from layers dropped from the manifest")
 }

@@ -54,6 +54,10 @@ type Project struct {
 	// Env is the environment selected with LoadOptions.Env, nil if none.
 	Env      *Environment
 	Services []Service // sorted by name
+	// Layers and CustomDomains are the top-level layers: and
+	// customDomains:, sorted by name.
+	Layers        []Layer
+	CustomDomains []CustomDomain
 }
 
 // Environment is one entry of `environments:`: where to deploy and which
@@ -86,7 +90,9 @@ type Service struct {
 	// Publish asks for a new version whenever versioned content changed.
 	Publish bool
 	Aliases []Alias // sorted by name
-	Pos     Pos
+	// Tags are the service's tags: (without fcdeploy's own).
+	Tags map[string]string
+	Pos  Pos
 }
 
 // CodeKind says where a function's code comes from.
@@ -126,7 +132,10 @@ type Function struct {
 	// in every output: values from ${env.*} and keys that look secret.
 	Sensitive map[string]bool
 	Triggers  []Trigger // sorted by name
-	Pos       Pos
+	// AsyncConfig is the function's asyncInvokeConfig, nil when not
+	// written.
+	AsyncConfig *AsyncConfig
+	Pos         Pos
 }
 
 // Trigger is one trigger of a function. Spec.TriggerConfig is canonical
@@ -145,7 +154,10 @@ type Alias struct {
 	Version string
 	// Spec holds the alias's other API fields (Spec.VersionID is unset).
 	Spec fc.AliasInput
-	Pos  Pos
+	// Provision is the number of provisioned instances of each function
+	// of the service at this alias; nil when not written.
+	Provision *int64
+	Pos       Pos
 }
 
 // Service looks a service up by name.

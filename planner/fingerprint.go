@@ -17,7 +17,7 @@ import (
 // variables or the code changed since). Secret values enter the hash only
 // as their SecretHash, so the fingerprint reveals nothing.
 func Fingerprint(d *Desired) string {
-	c := Desired{Project: d.Project, Services: slices.Clone(d.Services)}
+	c := Desired{Project: d.Project, Services: slices.Clone(d.Services), Layers: d.Layers, CustomDomains: d.CustomDomains}
 	slices.SortFunc(c.Services, func(a, b DesiredService) int { return strings.Compare(a.Name, b.Name) })
 	for i := range c.Services {
 		s := &c.Services[i]

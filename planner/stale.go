@@ -70,7 +70,9 @@ func stamp(etag, modified string) string {
 func (p *Plan) Services() []string {
 	set := map[string]bool{}
 	for _, c := range p.Changes {
-		set[c.Service] = true
+		if c.Service != "" { // layers and custom domains belong to no service
+			set[c.Service] = true
+		}
 	}
 	for addr := range p.LiveETags {
 		if s := serviceOf(addr); s != "" {
