@@ -184,7 +184,7 @@ func loadPromotion(ctx context.Context, path, from, to, artifacts string) (_ *pr
 	if r.code, err = promote.ReadSource(ctx, r.src.Client, from, dstProj, artifacts); err != nil {
 		return nil, err
 	}
-	desired, err := deploy.Desired(ctx, dstProj, r.code.CodeFor)
+	desired, err := deploy.DesiredWithLayers(ctx, dstProj, r.code.CodeFor, r.code.LayerFor)
 	if err != nil {
 		return nil, err
 	}
