@@ -308,6 +308,17 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 			}
 		}
 	}
+	// A step still waiting now waits on a dependency cycle: say so rather
+	// than leave it out of the result.
+	var cycle error
+	for i := range changes {
+		if !finished[i] {
+			skip(i, "its dependencies form a cycle (a planner bug): nothing was sent for it")
+			if cycle == nil {
+				cycle = steps[i].Err
+			}
+		}
+	}
 
 	res := &Result{Steps: steps, Published: r.published, Duration: time.Since(start)}
 	var errs *multierror.Error
@@ -335,6 +346,9 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 		case Skipped:
 			res.Summary.Skipped++
 		}
+	}
+	if cycle != nil {
+		errs = multierror.Append(errs, cycle)
 	}
 	if err := ctx.Err(); err != nil && errs == nil && res.Summary.Skipped > 0 {
 		errs = multierror.Append(errs, fmt.Errorf("apply: interrupted: %w", err))

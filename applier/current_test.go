@@ -167,3 +167,18 @@ func TestALayerIsPublishedOnlyWithCheckedBytes(t *testing.T) {
 	assert.Equal(t, Failed, stepActions(res)["layer.deps"])
 	assert.Equal(t, Skipped, stepActions(res)["function.shop/checkout"], "a function using the layer waits for it")
 }
+
+func TestAStepWaitingOnADependencyCycleIsReportedNotDropped(t *testing.T) {
+	t.Parallel()
+	api := newStoreAPI(t)
+	plan := &planner.Plan{Changes: []planner.Change{
+		{Address: "version.a/1", Kind: planner.KindVersion, Action: planner.ActionDelete, Service: "a", Name: "1", DependsOn: []string{"version.a/2"}},
+		{Address: "version.a/2", Kind: planner.KindVersion, Action: planner.ActionDelete, Service: "a", Name: "2", DependsOn: []string{"version.a/1"}},
+	}}
+	res, err := Apply(context.Background(), api, plan, Options{})
+	require.Error(t, err)
+	assert.Equal(t, 2, res.Summary.Skipped)
+	assert.Equal(t, 1, res.ExitCode())
+	assert.ErrorContains(t, res.Steps[0].Err, "dependencies form a cycle")
+	assert.Zero(t, api.writes.Load())
+}

@@ -489,7 +489,17 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 			// Tags are part of the service's change: written right after
 			// its create or update, by TagResource and UntagResource.
 			svc := findChange(c.plan.Changes, ServiceAddress(name))
-			if svc == nil {
+			if svc != nil && c.pruningLayers() {
+				// The service's configuration goes before its functions,
+				// which go before the layer deletes, which go before the
+				// tag that records the layers: a step of its own.
+				c.plan.Changes = append(c.plan.Changes, Change{
+					Address: ServiceTagsAddress(name), Kind: KindService, Action: ActionUpdate, Service: name,
+					ETag: ls.Service.ETag, DependsOn: []string{ServiceAddress(name)},
+				})
+				svc = &c.plan.Changes[len(c.plan.Changes)-1]
+				sd.has[svc.Address] = true
+			} else if svc == nil {
 				in := ds.Config
 				in.ServiceName = name
 				c.plan.Changes = append(c.plan.Changes, Change{
@@ -591,6 +601,23 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 	}
 	c.plan.Changes = append(c.plan.Changes, out...)
 	return nil
+}
+
+// ServiceTagsAddress is "service.SERVICE/tags": a service's tags when
+// they are written in a step of their own.
+func ServiceTagsAddress(service string) string { return ServiceAddress(service) + "/tags" }
+
+// pruningLayers says whether this plan deletes layers the project owns.
+func (c *currentDiff) pruningLayers() bool {
+	if !c.opt.Prune {
+		return false
+	}
+	for _, name := range c.live.OwnedLayers() {
+		if !c.declared[name] && c.live.Layers[name] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func findChange(changes []Change, addr string) *Change {
@@ -899,4 +926,50 @@ func destroyCurrent(p *Plan, live *Live, services []string) {
 		}
 	}
 	orderCurrent(p.Changes)
+}
+
+// currentStamps adds to out a stamp of each resource of today's kinds the
+// project owns, for saved plans (see LiveETags): the newest version of its
+// layers, its custom domains, and its services' async and provision configs.
+func currentStamps(live *Live, out map[string]string) {
+	if !live.Current {
+		return
+	}
+	services := map[string]bool{}
+	for name, ls := range live.Services {
+		if ls == nil || ls.Service == nil {
+			continue
+		}
+		services[name] = true
+		for fn, qs := range ls.AsyncConfigs {
+			for q, ac := range qs {
+				out[AsyncConfigAddress(name, fn, q)] = stamp("", ac.LastModifiedTime)
+			}
+		}
+		out[ServiceTagsAddress(name)] = tagStamp(ls.Tags)
+		for key, pc := range ls.Provisions {
+			alias, fn, _ := strings.Cut(key, "/")
+			out[ProvisionAddress(name, fn, alias)] = "target " + strconv.FormatInt(pc.Target, 10)
+		}
+	}
+	for _, name := range live.OwnedLayers() {
+		if l := live.Layers[name]; l != nil {
+			out[LayerAddress(name)] = fmt.Sprintf("version %d code %s", l.Version, l.CodeChecksum)
+		}
+	}
+	for name, d := range live.CustomDomains {
+		if ownedDomain(d, services) {
+			out[CustomDomainAddress(name)] = stamp("", d.LastModifiedTime)
+		}
+	}
+}
+
+// tagStamp is a service's tags as one string.
+func tagStamp(tags map[string]string) string {
+	var b strings.Builder
+	b.WriteString("tags")
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		b.WriteString(" " + strconv.Quote(k) + "=" + strconv.Quote(tags[k]))
+	}
+	return b.String()
 }

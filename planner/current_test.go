@@ -257,3 +257,28 @@ func TestAPlanFileKeepsTheNewKinds(t *testing.T) {
 		assert.Equal(t, want.DependsOn, got.DependsOn, addr)
 	}
 }
+
+func TestPruningALayerWhileTheServiceChangesHasNoDependencyCycle(t *testing.T) {
+	live := currentLive(currentDesired())
+	d := shopDesired()
+	d.Services[0].Tags = map[string]string{"team": "web"}
+	d.Services[0].Config.Description = ptr("a new description")
+	d.Services[0].Functions[0].Config.Layers = []string{}
+	d.Services[0].Functions[1].Config.Layers = []string{}
+	opt := diffOptions()
+	opt.Prune = true
+	p, err := Diff(d, live, opt)
+	require.NoError(t, err)
+
+	plannedBefore(t, p, "service.shop", "function.shop/checkout")
+	plannedBefore(t, p, "function.shop/checkout", "layer.deps")
+	plannedBefore(t, p, "layer.deps", "service.shop/tags")
+	assert.Equal(t, []string{TagLayers}, p.Change("service.shop/tags").UntagKeys)
+	assert.Empty(t, p.Change("service.shop").UntagKeys, "the service's own step writes its configuration only")
+	for i, c := range p.Changes {
+		for _, dep := range c.DependsOn {
+			j := slices.IndexFunc(p.Changes, func(o Change) bool { return o.Address == dep })
+			assert.Less(t, j, i, "%s depends on %s, which must come first", c.Address, dep)
+		}
+	}
+}

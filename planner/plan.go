@@ -265,6 +265,9 @@ func AliasAddress(service, alias string) string { return "alias." + service + "/
 func (c *Change) Subject() string {
 	switch c.Kind {
 	case KindService:
+		if c.Address == ServiceTagsAddress(c.Service) {
+			return "tags of service " + c.Service
+		}
 		return "service " + c.Service
 	case KindFunction:
 		return "function " + c.Service + "/" + c.Function
