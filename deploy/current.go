@@ -119,6 +119,7 @@ func desiredCurrent(ctx context.Context, p *manifest.Project, d *planner.Desired
 				v := *n
 				ds.Aliases[k].Provision = &v
 			}
+			ds.Aliases[k].ProvisionFunctions = maps.Clone(s.Aliases[k].ProvisionFunctions)
 		}
 	}
 	return nil

@@ -249,18 +249,43 @@ func (l *loader) tags(b *block) map[string]string {
 	return out
 }
 
-// provision reads an alias's `provision:`.
-func (l *loader) provision(b *block) *int64 {
+// provision reads an alias's `provision:`: N for every function of the
+// service, or a mapping of function name to N.
+func (l *loader) provision(s *Service, b *block) (*int64, map[string]int64) {
 	n := b.vals["provision"]
-	i, ok := l.integer(n, join(b.path, "provision"))
-	if !ok {
-		return nil
+	path := join(b.path, "provision")
+	count := func(v *yaml.Node, p string) (int64, bool) {
+		i, ok := l.integer(v, p)
+		if !ok {
+			return 0, false
+		}
+		if i < fc.MinProvisionTarget || i > fc.MaxProvisionTarget {
+			l.errorf(v, p, "%d is out of range: the number of provisioned instances is %d to %d", i, fc.MinProvisionTarget, fc.MaxProvisionTarget)
+			return 0, false
+		}
+		return i, true
 	}
-	if i < fc.MinProvisionTarget || i > fc.MaxProvisionTarget {
-		l.errorf(n, join(b.path, "provision"), "%d is out of range: the number of provisioned instances is %d to %d", i, fc.MinProvisionTarget, fc.MaxProvisionTarget)
-		return nil
+	if n.Kind != yaml.MappingNode {
+		if i, ok := count(n, path); ok {
+			return &i, nil
+		}
+		return nil, nil
 	}
-	return &i
+	out := map[string]int64{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		fp := join(path, k.Value)
+		if c, ok := count(v, fp); ok {
+			out[k.Value] = c
+		}
+		// Functions are loaded after aliases: checked once they are.
+		l.later = append(l.later, func(*Project) {
+			if s.Function(k.Value) == nil {
+				l.errorf(k, fp, "service %s declares no function %s", s.Name, k.Value)
+			}
+		})
+	}
+	return nil, out
 }
 
 // checkLayers checks a function's layers: each names a declared layer or

@@ -48,6 +48,9 @@ func TestTheNewKindsLoadWithTheirDefaults(t *testing.T) {
 	s := p.Services[0]
 	assert.Equal(t, map[string]string{"team": "web"}, s.Tags)
 	assert.Equal(t, int64(2), *s.Aliases[0].Provision)
+	perFunction := load(t, strings.Replace(currentManifest, "provision: 2", "provision: {dlq: 3}", 1), LoadOptions{})
+	assert.Equal(t, map[string]int64{"dlq": 3}, perFunction.Services[0].Aliases[0].ProvisionFunctions)
+	assert.Nil(t, perFunction.Services[0].Aliases[0].Provision)
 	fn := s.Function("fn")
 	assert.Equal(t, []string{"deps", "acs:fc:cn-hangzhou:111111:layers/other/versions/3"}, fn.Spec.Layers)
 	require.NotNil(t, fn.AsyncConfig)
@@ -93,6 +96,10 @@ func TestReferencesOfTheNewKindsAreCheckedWithPositions(t *testing.T) {
 		"a tag key of fcdeploy's": {
 			"tags: {team: web}", "tags: {fcdeploy:project: x}",
 			`services.svc.tags.fcdeploy:project: tag keys starting with "fcdeploy:" belong to fcdeploy; choose another key`,
+		},
+		"a provision for a function the service does not declare": {
+			"provision: 2", "provision: {fn: 1, gone: 2}",
+			`services.svc.aliases.live.provision.gone: service svc declares no function gone`,
 		},
 		"a negative provision": {
 			"provision: 2", "provision: -1",

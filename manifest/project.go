@@ -155,9 +155,11 @@ type Alias struct {
 	// Spec holds the alias's other API fields (Spec.VersionID is unset).
 	Spec fc.AliasInput
 	// Provision is the number of provisioned instances of each function
-	// of the service at this alias; nil when not written.
-	Provision *int64
-	Pos       Pos
+	// of the service at this alias (provision: N); nil when not written.
+	// ProvisionFunctions is the per-function form (provision: {FN: N}).
+	Provision          *int64
+	ProvisionFunctions map[string]int64
+	Pos                Pos
 }
 
 // Service looks a service up by name.

@@ -73,7 +73,7 @@ func (l *loader) alias(s *Service, k, v *yaml.Node) Alias {
 	b := l.decodeShape(v, k, path, AliasShape, &a.Spec)
 	a.Version = l.str(b, "version")
 	if b.has("provision") {
-		a.Provision = l.provision(b)
+		a.Provision, a.ProvisionFunctions = l.provision(s, b)
 	}
 	l.checkDescription(b, a.Spec.Description)
 	if b.has("version") && a.Version != AliasVersionLatest && !versionIDRE.MatchString(a.Version) {

@@ -259,7 +259,7 @@ func (d *Desired) usesCurrent() bool {
 			}
 		}
 		for _, a := range s.Aliases {
-			if a.Provision != nil {
+			if a.Provision != nil || len(a.ProvisionFunctions) > 0 {
 				return true
 			}
 		}
@@ -553,13 +553,18 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 	// provision.
 	wantProv := map[string]bool{}
 	for _, da := range ds.Aliases {
-		if da.Provision == nil {
-			continue
-		}
 		for _, df := range ds.Functions {
+			var n int64
+			switch m, ok := da.ProvisionFunctions[df.Name]; {
+			case da.Provision != nil:
+				n = *da.Provision
+			case ok:
+				n = m
+			default:
+				continue
+			}
 			key := ProvisionKey(da.Name, df.Name)
 			wantProv[key] = true
-			n := *da.Provision
 			var before any
 			lp := ls.Provisions[key]
 			if lp != nil {

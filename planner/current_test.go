@@ -282,3 +282,16 @@ func TestPruningALayerWhileTheServiceChangesHasNoDependencyCycle(t *testing.T) {
 		}
 	}
 }
+
+func TestProvisionPerFunctionTouchesOnlyTheFunctionsItNames(t *testing.T) {
+	d := currentDesired()
+	live := currentLive(d)
+	d.Services[0].Aliases[0].Provision = nil
+	d.Services[0].Aliases[0].ProvisionFunctions = map[string]int64{"api": 4}
+	opt := diffOptions()
+	opt.Prune = true
+	p, err := Diff(d, live, opt)
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), *p.Change("provision.shop/api/live").ProvisionTarget)
+	assert.Equal(t, ActionDelete, p.Change("provision.shop/checkout/live").Action, "a function no longer named is released with --prune")
+}

@@ -85,7 +85,9 @@ type DesiredAlias struct {
 	AdditionalVersionWeight map[string]float64
 	// Provision is the number of provisioned instances of every declared
 	// function of the service at this alias; nil when not managed.
-	Provision *int64
+	// ProvisionFunctions sets it for the functions it names only.
+	Provision          *int64
+	ProvisionFunctions map[string]int64
 }
 
 // VersionLatest is the DesiredAlias.Version that follows the newest version.
