@@ -178,12 +178,23 @@ func (l *loader) asyncConfig(s *Service, fb *block) *AsyncConfig {
 	path := join(fb.path, "asyncInvokeConfig")
 	a := &AsyncConfig{Pos: l.pos(fb.keys["asyncInvokeConfig"])}
 	b := l.decodeShape(n, fb.keys["asyncInvokeConfig"], path, AsyncConfigShape, &a.Spec)
+	// The limits, worded as the schema words them (the two agree, and the
+	// same diagnostic is reported once).
+	for _, r := range []struct {
+		name     string
+		v        *int64
+		min, max int64
+	}{
+		{"maxAsyncRetryAttempts", a.Spec.MaxAsyncRetryAttempts, fc.MinAsyncRetryAttempts, fc.MaxAsyncRetryAttempts},
+		{"maxAsyncEventAgeInSeconds", a.Spec.MaxAsyncEventAgeInSeconds, fc.MinAsyncEventAgeSeconds, fc.MaxAsyncEventAgeSeconds},
+	} {
+		if r.v != nil && (*r.v < r.min || *r.v > r.max) {
+			l.errorf(b.vals[r.name], join(path, r.name), "must be between %d and %d, not %d", r.min, r.max, *r.v)
+		}
+	}
 	a.Qualifier = l.str(b, "qualifier")
 	if a.Qualifier != "" {
 		l.checkQualifier(s, b, a.Qualifier)
-	}
-	if err := fc.ValidateAsyncConfigInput(a.Spec); err != nil {
-		l.errorf(n, path, "%s", err)
 	}
 	if dn := b.vals["destinations"]; dn != nil && !isNull(dn) {
 		do := l.object(dn, b.keys["destinations"], path+".destinations", DestinationFields, nil)
