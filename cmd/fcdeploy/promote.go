@@ -243,7 +243,7 @@ func printConfigDifferences(ctx context.Context, streams *IOStreams, pr *promoti
 	if err != nil {
 		return fmt.Errorf("reading the live state of %s: %w", from, err)
 	}
-	diffs, err := promote.ConfigDifferences(pr.lp.Desired, srcLive)
+	diffs, err := promote.ConfigDifferences(pr.lp.Desired, srcLive, pr.src.planTarget())
 	if err != nil {
 		return err
 	}
