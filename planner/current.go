@@ -860,6 +860,10 @@ func orderCurrent(changes []Change) {
 		switch {
 		case c.Action == ActionDelete && (c.Kind == KindFunction || c.Kind == KindAlias || c.Kind == KindService):
 			extra = append(append(append(extra, domains...), provisions...), asyncs...)
+			if c.Kind == KindService {
+				// Its tags record the layers: they go once the layers are gone.
+				extra = append(extra, layerDeletes...)
+			}
 		case c.Kind == KindLayer && c.Action == ActionDelete:
 			extra = functions
 		case c.Kind == KindService && c.Action != ActionDelete && (len(c.Tags) > 0 || len(c.UntagKeys) > 0):

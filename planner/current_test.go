@@ -208,6 +208,8 @@ func TestDestroyDeletesTheNewKindsInReverseOrder(t *testing.T) {
 	plannedBefore(t, p, "async_config.shop/api/LATEST", "function.shop/api")
 	plannedBefore(t, p, "provision.shop/api/live", "alias.shop/live")
 	plannedBefore(t, p, "function.shop/checkout", "layer.deps")
+	plannedBefore(t, p, "layer.deps", "service.shop")
+	assert.Contains(t, p.Change("service.shop").DependsOn, "layer.deps", "the service's tags record the layer until it is gone")
 	assert.Equal(t, ActionDelete, p.Change("layer.deps").Action)
 
 	other := currentLive(currentDesired())
