@@ -2,12 +2,14 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fcdeploy/fcdeploy/builder"
 	"github.com/fcdeploy/fcdeploy/manifest"
 	"github.com/fcdeploy/fcdeploy/packager"
 	"github.com/fcdeploy/fcdeploy/planner"
@@ -18,6 +20,9 @@ import (
 type Code struct {
 	mu       sync.Mutex
 	archives map[string]*packager.Archive // by service/function
+	// Builds are the build results the archives were made from (nil when
+	// nothing was built).
+	Builds *Builds
 }
 
 // Archive is the packaged code of one function, nil for OSS code.
@@ -50,7 +55,13 @@ func (c *Code) Code(_ context.Context, service, function, checksum string) ([]by
 // directory used by several functions is zipped once (the packager
 // remembers it).
 func Package(ctx context.Context, p *manifest.Project, pk *packager.Packager) (*Code, error) {
-	code := &Code{archives: map[string]*packager.Archive{}}
+	return PackageBuilt(ctx, p, pk, nil)
+}
+
+// PackageBuilt is Package where functions with a build packaged their
+// build's output directory instead of their code directory.
+func PackageBuilt(ctx context.Context, p *manifest.Project, pk *packager.Packager, builds *Builds) (*Code, error) {
+	code := &Code{archives: map[string]*packager.Archive{}, Builds: builds}
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
 	for i := range p.Services {
@@ -58,7 +69,7 @@ func Package(ctx context.Context, p *manifest.Project, pk *packager.Packager) (*
 		for j := range s.Functions {
 			f := &s.Functions[j]
 			g.Go(func() error {
-				a, err := packageFunction(ctx, pk, f)
+				a, err := PackageFunction(ctx, pk, f, builds.Result(s.Name, f.Name))
 				if err != nil {
 					return errFunction(s.Name, f.Name, err)
 				}
@@ -76,10 +87,27 @@ func Package(ctx context.Context, p *manifest.Project, pk *packager.Packager) (*
 	return code, nil
 }
 
-func packageFunction(ctx context.Context, pk *packager.Packager, f *manifest.Function) (*packager.Archive, error) {
+// PackageFunction packages one function's code: its build's output when
+// built is not nil, else its code as the manifest names it (nil for OSS).
+func PackageFunction(ctx context.Context, pk *packager.Packager, f *manifest.Function, built *builder.Result) (*packager.Archive, error) {
 	switch f.Code.Kind {
 	case manifest.CodeDir:
-		return pk.PackageDir(ctx, f.Code.Path, packager.DirOptions{Runtime: f.Runtime, Handler: f.Handler})
+		dir := f.Code.Path
+		if built != nil {
+			dir = built.Dir
+		} else if f.Build != nil {
+			// Shipping the unbuilt sources would deploy code without its
+			// dependencies: refuse rather than guess.
+			return nil, errors.New("has a build: block but was not built; build it first (deploy.Build)")
+		}
+		a, err := pk.PackageDir(ctx, dir, packager.DirOptions{Runtime: f.Runtime, Handler: f.Handler})
+		if he := (*packager.HandlerError)(nil); built != nil && errors.As(err, &he) {
+			// Name the directory the user knows, not the cache entry.
+			named := *he
+			named.Dir = f.Code.Path + " (after its build)"
+			return nil, &named
+		}
+		return a, err
 	case manifest.CodeZipFile:
 		return pk.PackageFile(ctx, f.Code.Path)
 	case manifest.CodeOSS, manifest.CodeImage:

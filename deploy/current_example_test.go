@@ -43,7 +43,7 @@ func startServing(t *testing.T) (*localfctest.Instance, string) {
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, localfc.StoreFileName))
 	require.NoError(t, err)
-	pool, err := localfc.NewRuntimePool(dir, nil)
+	pool, err := localfc.NewRuntimePool(dir, nil, 0)
 	require.NoError(t, err)
 	creds := fc.Credentials{AccessKeyID: "TESTKEY", AccessKeySecret: "test-secret-of-the-example"}
 	srv := localfc.New(localfc.Config{

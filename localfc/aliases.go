@@ -80,6 +80,7 @@ func updateAlias(ctx context.Context, s *Server, c *call) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
+	s.wakeProvision() // provisioned instances follow the alias, or go
 	return jsonOK(al, al.ETag), nil
 }
 
@@ -87,5 +88,6 @@ func deleteAlias(ctx context.Context, s *Server, c *call) (response, error) {
 	if err := s.store.DeleteAlias(ctx, c.account, c.service, c.alias, ifMatch(c)); err != nil {
 		return response{}, err
 	}
+	s.wakeProvision() // provisioned instances follow the alias, or go
 	return noContent(), nil
 }

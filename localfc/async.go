@@ -29,18 +29,20 @@ func defaultAsyncRetryDelay(retry int) time.Duration {
 const asyncConcurrency = 4
 
 // StartBackground runs what a serving local Function Compute does on its
-// own: the durable async invocation worker and the timer-trigger
-// scheduler. stop ends both and waits for them; invocations cut short stay
-// queued and run again at the next start (at least once).
+// own: the durable async invocation worker, the timer-trigger scheduler
+// and the provision loop (provisioner.go). stop ends them and waits for
+// them; invocations cut short stay queued and run again at the next start
+// (at least once).
 func (s *Server) StartBackground() (stop func()) {
 	if s.runtime == nil {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.asyncWorker(ctx) }()
 	go func() { defer wg.Done(); s.timerLoop(ctx, time.Second) }()
+	go func() { defer wg.Done(); s.provisionLoop(ctx) }()
 	return func() { cancel(); wg.Wait() }
 }
 

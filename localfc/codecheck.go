@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/fcdeploy/fcdeploy/localfc/internal/ziptree"
 	"github.com/fcdeploy/fcdeploy/localfc/runtime"
 )
 
@@ -18,7 +19,6 @@ import (
 const (
 	maxCodeEntryPath   = 1024 // bytes of an entry's path
 	maxCodePathElement = 255  // bytes of one name in it (NAME_MAX)
-	maxLinkHops        = 40   // links followed while resolving one (as Linux)
 	maxLinkTarget      = 4096 // bytes of a symlink's target
 )
 
@@ -84,7 +84,7 @@ func checkCodeArchive(zr *zip.Reader, maxBytes int64) error {
 		}
 	}
 	for name := range links {
-		if err := resolveInside(name, links); err != nil {
+		if err := ziptree.ResolveInside(name, links); err != nil {
 			return fmt.Errorf("entry %q: %w", name, err)
 		}
 	}
@@ -111,46 +111,6 @@ func codeEntryName(name string) (string, error) {
 		}
 	}
 	return clean, nil
-}
-
-// resolveInside follows the link at name through the archive's own tree,
-// link by link, and fails if any step leaves the root. Names the archive does
-// not hold are followed lexically: once unpacked they would be created
-// inside whatever the links resolved to, so a dangling chain is no safer.
-func resolveInside(name string, links map[string]string) error {
-	var walk func(dir []string, target string, hops int) ([]string, error)
-	walk = func(dir []string, target string, hops int) ([]string, error) {
-		cur := append([]string(nil), dir...)
-		for _, el := range strings.Split(target, "/") {
-			switch el {
-			case "", ".":
-				continue
-			case "..":
-				if len(cur) == 0 {
-					return nil, errors.New("the symlink resolves outside the code directory")
-				}
-				cur = cur[:len(cur)-1]
-				continue
-			}
-			cur = append(cur, el)
-			if t, isLink := links[strings.Join(cur, "/")]; isLink {
-				if hops >= maxLinkHops {
-					return nil, fmt.Errorf("more than %d symlinks in a chain (a loop?)", maxLinkHops)
-				}
-				var err error
-				if cur, err = walk(cur[:len(cur)-1], t, hops+1); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return cur, nil
-	}
-	parent := strings.Split(path.Dir(name), "/")
-	if path.Dir(name) == "." {
-		parent = nil
-	}
-	_, err := walk(parent, links[name], 1)
-	return err
 }
 
 // inflatedSize reads an entry whole (checking its CRC) and returns its size,

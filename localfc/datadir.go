@@ -291,13 +291,16 @@ func Connect(ctx context.Context, dataDir string) (*Target, error) {
 		st.Close()
 		return nil, fmt.Errorf("local Function Compute: listen on 127.0.0.1: %w", err)
 	}
-	pool, err := NewRuntimePool(dataDir, nil)
+	pool, err := NewRuntimePool(dataDir, nil, 0)
 	if err != nil {
 		ln.Close()
 		st.Close()
 		return nil, err
 	}
-	handler := New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}, KeyAccounts: DataDirKeyAccounts(creds, nil), Runtime: pool, Logs: NewInvocationLogs(dataDir)})
+	// A server living for one command keeps no provisioned instances:
+	// starting every provision config's instances would outlast the
+	// command's own work.
+	handler := New(Config{Store: st, Credentials: map[string]string{creds.AccessKeyID: creds.AccessKeySecret}, KeyAccounts: DataDirKeyAccounts(creds, nil), Runtime: pool, Logs: NewInvocationLogs(dataDir), NoProvisioning: true})
 	stopBackground := handler.StartBackground()
 	srv := NewHTTPServer(handler, nil)
 	go srv.Serve(ln)
@@ -339,9 +342,14 @@ const CodeCacheDir = "code-cache"
 
 // NewRuntimePool returns the pool that runs the functions of a data
 // directory, unpacking code under DATA/code-cache. logger receives the
-// functions' output (nil: discarded).
-func NewRuntimePool(dataDir string, logger *slog.Logger) (*runtime.Pool, error) {
-	pool, err := runtime.NewPool(runtime.Config{CacheDir: filepath.Join(dataDir, CodeCacheDir), Logger: logger})
+// functions' output (nil: discarded). maxProvisioned caps the instances a
+// provision config keeps (0: the pool's default; see Config.NoProvisioning).
+func NewRuntimePool(dataDir string, logger *slog.Logger, maxProvisioned int) (*runtime.Pool, error) {
+	cfg := runtime.Config{CacheDir: filepath.Join(dataDir, CodeCacheDir), Logger: logger, MaxProvisionedPerFunction: maxProvisioned}
+	// Provisioned instances count among a function's instances: room is
+	// left for at least as many on-demand ones.
+	cfg.MaxInstancesPerFunction = max(runtime.DefaultMaxInstancesPerFunction, 2*maxProvisioned)
+	pool, err := runtime.NewPool(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("local Function Compute %s: function runtimes: %w", dataDir, err)
 	}

@@ -20,6 +20,21 @@
 // timer triggers fired through that queue (timers.go) and HTTP triggers
 // under /2016-08-15/proxy/ (proxy.go). Without a pool those answer 501.
 //
+// Every invocation maps the function (as of its qualifier) to a
+// runtime.Request in runreq.go, the one place that does it: configuration,
+// custom runtime fields, lifecycle hooks, the service's log config, the
+// code's SHA-256 and its layers. Layer ARNs are resolved in the store of
+// the account they name (another account's only when public; the ARN's
+// region is not compared, the local Function Compute being one region);
+// a missing or unreadable layer fails the invocation naming its ARN.
+// Provision configs keep instances warm in the pool (provisioner.go), up to
+// the pool's MaxProvisionedPerFunction; current reports how many run.
+//
+// Config.RateLimit (ratelimit.go) throttles each account's authenticated
+// API requests with a token bucket, answering the platform's throttling
+// errors; Faults (faults.go) wrap the handler to inject errors, resets and
+// latency.
+//
 // A request whose Host is a custom domain (customdomains.go) is routed by
 // the domain's route table to a function and served like an HTTP trigger.
 // The async queue follows each function's async invoke config (retries,

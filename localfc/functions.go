@@ -76,5 +76,6 @@ func deleteFunction(ctx context.Context, s *Server, c *call) (response, error) {
 	if err := s.store.DeleteFunction(ctx, c.account, c.service, c.function, ifMatch(c)); err != nil {
 		return response{}, err
 	}
+	s.wakeProvision() // provisioned instances follow the alias, or go
 	return noContent(), nil
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -104,27 +102,17 @@ func (s *Server) invoke(ctx context.Context, inv invocation) (*runtime.Result, s
 			return nil, "", err
 		}
 	}
-	f := resolved.Function
+	subject := "function " + inv.service + "/" + inv.function
+	req, names, err := s.runtimeRequest(ctx, inv.account, inv.service, inv.qualifier, inv.function, resolved, code)
+	if err != nil {
+		return nil, "", err
+	}
+	req.Event, req.RequestID, req.LogTail, req.HTTP = inv.event, inv.requestID, inv.logTail || s.logs != nil, inv.http
 	start := s.now()
-	res, err := s.runtime.Invoke(ctx, runtime.Request{
-		AccountID: inv.account, Service: inv.service, Function: inv.function,
-		Qualifier: inv.qualifier, VersionID: resolved.VersionID,
-		Runtime: f.Runtime, Handler: f.Handler, Initializer: f.Initializer,
-		InitializationTimeout: f.InitializationTimeout, Timeout: f.Timeout, MemorySize: f.MemorySize,
-		Env:          f.EnvironmentVariables,
-		CodeChecksum: code.Checksum,
-		Code:         func() ([]byte, error) { return code.Zip, nil },
-		Event:        inv.event, RequestID: inv.requestID, LogTail: inv.logTail || s.logs != nil, HTTP: inv.http,
-	})
-	if err == nil {
-		s.recordInvocation(inv, resolved.VersionID, start, res.Duration, res.ErrorType, res.Log)
+	res, err := s.runtime.Invoke(ctx, req)
+	if err != nil {
+		return nil, "", runtimeError(subject, names, err)
 	}
-	var unsupported *runtime.UnsupportedRuntimeError
-	switch {
-	case errors.As(err, &unsupported):
-		return nil, "", fc.NewError(fc.CodeNotImplemented, "function %s/%s: %s", inv.service, inv.function, unsupported.Error())
-	case err != nil:
-		return nil, "", fmt.Errorf("function %s/%s: %w", inv.service, inv.function, err)
-	}
+	s.recordInvocation(inv, resolved.VersionID, start, res.Duration, res.ErrorType, res.Log)
 	return res, code.Checksum, nil
 }

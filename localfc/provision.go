@@ -2,8 +2,10 @@ package localfc
 
 import (
 	"context"
+	"strings"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/store"
 )
 
 // Provision configs (reference section 7.1) and on-demand configs (7.2).
@@ -44,11 +46,18 @@ func putProvisionConfig(ctx context.Context, s *Server, c *call) (response, erro
 	if err != nil {
 		return response{}, err
 	}
+	// The instances start before the answer, so that a Get right after
+	// reports them; a failure to start them does not undo the config (the
+	// platform, too, reports progress in current), it is logged and
+	// retried by the provision loop.
+	s.provisionNow(context.WithoutCancel(ctx), store.ProvisionRef{
+		AccountID: c.account, ServiceName: c.service, Alias: c.qualifier, FunctionName: c.function, Target: *in.Target,
+	})
+	pc.Current = s.currentProvisioned(c.account, c.service, c.qualifier, c.function)
 	return jsonOK(pc, pc.ETag), nil
 }
 
-// getProvisionConfig answers current 0: the local Function Compute does
-// not keep provisioned instances (yet), so none is running.
+// getProvisionConfig reports current as the provisioned instances running.
 func getProvisionConfig(ctx context.Context, s *Server, c *call) (response, error) {
 	if err := provisionAlias("GetProvisionConfig", c); err != nil {
 		return response{}, err
@@ -57,6 +66,7 @@ func getProvisionConfig(ctx context.Context, s *Server, c *call) (response, erro
 	if err != nil {
 		return response{}, err
 	}
+	pc.Current = s.currentProvisioned(c.account, c.service, c.qualifier, c.function)
 	return jsonOK(pc, pc.ETag), nil
 }
 
@@ -78,6 +88,12 @@ func listProvisionConfigs(ctx context.Context, s *Server, c *call) (response, er
 	out, err := s.store.ListProvisionConfigs(ctx, c.account, service, alias, fc.ListOptions{Limit: limit, NextToken: q.Get("nextToken")})
 	if err != nil {
 		return response{}, err
+	}
+	for i, pc := range out.ProvisionConfigs {
+		// resource is account#service#alias#function; names hold no '#'.
+		if parts := strings.Split(pc.Resource, "#"); len(parts) == 4 {
+			out.ProvisionConfigs[i].Current = s.currentProvisioned(c.account, parts[1], parts[2], parts[3])
+		}
 	}
 	return jsonOK(out, ""), nil
 }

@@ -8,6 +8,7 @@ import (
 	mathrand "math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fcdeploy/fcdeploy/fc"
@@ -48,6 +49,12 @@ type Config struct {
 	AsyncRetryDelay func(retry int) time.Duration
 	// Logs keeps each invocation's log for `fcdeploy logs`; nil: none kept.
 	Logs *InvocationLogs
+	// NoProvisioning stores provision configs without keeping instances
+	// (serve --max-provisioned 0); otherwise each config keeps up to the
+	// Runtime pool's MaxProvisionedPerFunction instances warm.
+	NoProvisioning bool
+	// RateLimit, when set, bounds each account's request rate.
+	RateLimit *RateLimiter
 }
 
 // Server is the local Function Compute as an http.Handler.
@@ -67,6 +74,19 @@ type Server struct {
 	asyncWake  chan struct{} // nudges the async worker after an enqueue
 	asyncDelay func(retry int) time.Duration
 	logs       *InvocationLogs
+	// digests remembers the SHA-256 of code and layer zips (runreq.go).
+	digests digestMemo
+
+	// Provisioned instances (provisioner.go): noProvision keeps configs
+	// stored only; provisioned is what each slot last got (guarded by
+	// provMu, which serializes provisioning).
+	noProvision bool
+	provMu      sync.Mutex
+	provisioned map[string]string
+	provFailed  map[string]string // slot -> the error last logged for it
+	provWake    chan struct{}
+
+	limiter *RateLimiter
 }
 
 // New returns a Server over cfg.Store.
@@ -86,6 +106,12 @@ func New(cfg Config) *Server {
 		asyncWake:  make(chan struct{}, 1),
 		asyncDelay: cfg.AsyncRetryDelay,
 		logs:       cfg.Logs,
+
+		noProvision: cfg.NoProvisioning,
+		provisioned: map[string]string{},
+		provFailed:  map[string]string{},
+		provWake:    make(chan struct{}, 1),
+		limiter:     cfg.RateLimit,
 	}
 	if s.asyncDelay == nil {
 		s.asyncDelay = defaultAsyncRetryDelay
@@ -194,6 +220,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) err
 		}
 		if err := s.authorize(keyID, account); err != nil {
 			return err
+		}
+		// Only authenticated requests spend an account's tokens.
+		if s.limiter != nil {
+			if err := s.limiter.Allow(account); err != nil {
+				return err
+			}
 		}
 	} else if err != nil {
 		return err

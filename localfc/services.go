@@ -72,6 +72,7 @@ func deleteService(ctx context.Context, s *Server, c *call) (response, error) {
 	if err := s.store.DeleteService(ctx, c.account, c.service, ifMatch(c)); err != nil {
 		return response{}, err
 	}
+	s.wakeProvision() // provisioned instances follow the alias, or go
 	return noContent(), nil
 }
 

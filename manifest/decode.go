@@ -40,7 +40,7 @@ var (
 	ServiceShape = Shape{Kind: "service", Type: reflect.TypeFor[fc.ServiceInput](),
 		Own: []string{"functions", "publish", "aliases", "tags"}}
 	FunctionShape = Shape{Kind: "function", Type: reflect.TypeFor[fc.FunctionInput](),
-		Own: []string{"code", "triggers", "asyncInvokeConfig"}, Hidden: []string{"code"}}
+		Own: []string{"code", "triggers", "build", "asyncInvokeConfig"}, Hidden: []string{"code"}}
 	TriggerShape = Shape{Kind: "trigger", Type: reflect.TypeFor[fc.TriggerInput](),
 		Own: []string{"type", "config"}, Required: []string{"type", "config"}, Hidden: []string{"triggerType", "triggerConfig"}}
 	AliasShape = Shape{Kind: "alias", Type: reflect.TypeFor[fc.AliasInput](),

@@ -135,6 +135,7 @@ type Function struct {
 	// AsyncConfig is the function's asyncInvokeConfig, nil when not
 	// written.
 	AsyncConfig *AsyncConfig
+	Build       *Build // nil: the code directory is shipped as it is
 	Pos         Pos
 }
 

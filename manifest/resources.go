@@ -139,6 +139,7 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 		}
 	case b.has("code"):
 		f.Code = l.code(b, path+".code")
+		f.Build = l.build(b.vals["build"], path+".build", &f)
 	default:
 		if v, written := b.vals["code"]; written && isNull(v) {
 			l.errorf(b.keys["code"], path+".code", "code is empty; it is required")

@@ -35,6 +35,19 @@ type ArtifactRecord struct {
 	// Source is where the code came from: a directory or file relative to
 	// the manifest, or oss://bucket/object.
 	Source string `json:"source"`
+	// Build says how the zip's directory was built from Source; nil when
+	// the code was packaged as it is.
+	Build *BuildRecord `json:"build,omitempty"`
+}
+
+// BuildRecord is the build a function's zip came from: enough to tell
+// whether two zips were built from the same inputs with the same tools.
+type BuildRecord struct {
+	Recipe string `json:"recipe"`
+	// InputsHash is the hash of everything the build read (its cache key).
+	InputsHash string `json:"inputs_hash"`
+	// Toolchain maps each tool the recipe ran to its version.
+	Toolchain map[string]string `json:"toolchain,omitempty"`
 }
 
 // WriteArtifacts writes a to path atomically, records sorted by service

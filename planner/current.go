@@ -448,6 +448,12 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 		if c.d.Project != "" {
 			want[TagProject] = c.d.Project
 		}
+		if v, ok := ls.Tags[TagProject]; ok && v != "" {
+			// The project that created the service keeps it: an import
+			// into a project of another name, or a second project
+			// managing the service, never moves the claim silently.
+			want[TagProject] = v
+		}
 		owned := map[string]bool{}
 		for l := range c.declared {
 			owned[l] = true

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/json"
 	"maps"
 	"reflect"
 	"slices"
@@ -150,10 +151,32 @@ func triggerFieldChanges(in *fc.TriggerInput, live *fc.Trigger) fieldDiff {
 		if l.Qualifier == "" {
 			l.Qualifier = fc.QualifierLatest
 		}
+		if l.TriggerType == "timer" {
+			l.TriggerConfig = timerEnableExplicit(l.TriggerConfig)
+		}
 		live, after = &l, l
 	}
 	after.Apply(*in)
 	return diffFields(in, live, &after, nil)
+}
+
+// timerEnableExplicit writes the enable of a timer config that has none
+// as false, which is how Function Compute reads it (tools like Funcraft
+// leave it out), so that an explicit false is no change.
+func timerEnableExplicit(cfg json.RawMessage) json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(cfg, &m) != nil || m == nil {
+		return cfg
+	}
+	if _, ok := m["enable"]; ok {
+		return cfg
+	}
+	m["enable"] = json.RawMessage("false")
+	out, err := json.Marshal(m)
+	if err != nil {
+		return cfg
+	}
+	return out
 }
 
 func aliasFieldChanges(in *fc.AliasInput, live *fc.Alias) fieldDiff {

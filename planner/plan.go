@@ -184,6 +184,9 @@ type CodeChange struct {
 	// OSS code is referenced, not uploaded by the applier.
 	OSSBucket string `json:"oss_bucket,omitempty"`
 	OSSObject string `json:"oss_object,omitempty"`
+	// Files lists how the code differs from the live code, file by file,
+	// when both could be compared (see CompareCode).
+	Files *CodeFiles `json:"files,omitempty"`
 }
 
 // HasChanges reports whether applying the plan would change anything.

@@ -293,6 +293,13 @@ func markdownDetailsBlock(ch *planner.Change) string {
 	}
 	if ch.Code != nil {
 		body = append(body, "  "+codeLineFrom(ch.Code, markdownSource(ch.Code.Source)))
+		for _, l := range codeFileLines(ch.Code.Files) {
+			if strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-") || strings.HasPrefix(l, "@@") || strings.HasPrefix(l, " ") {
+				body = append(body, l)
+			} else {
+				body = append(body, "  "+l)
+			}
+		}
 	}
 	if len(body) == 0 {
 		return ""

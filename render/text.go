@@ -144,6 +144,9 @@ func writeTextChange(w io.Writer, c painter, ch *planner.Change) {
 	}
 	if line := codeLine(ch.Code); line != "" {
 		fmt.Fprintln(w, indent+line)
+		for _, l := range codeFileLines(ch.Code.Files) {
+			fmt.Fprintln(w, indent+"  "+c.paint(diffColor(l), l))
+		}
 	}
 	fmt.Fprintln(w)
 }

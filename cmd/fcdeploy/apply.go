@@ -48,6 +48,7 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 			if err := checkParallelism(o.parallelism); err != nil {
 				return err
 			}
+			o.project.build.parallelism = o.parallelism
 			if len(args) == 1 {
 				if fi, err := os.Stat(args[0]); err == nil && !fi.IsDir() && filepath.Base(args[0]) != manifest.DefaultFile {
 					return runApplyPlanFile(cmd, streams, o, args[0])
@@ -59,9 +60,10 @@ since the plan stops its branch, and the run exits 3 listing what to re-plan.`,
 	}
 	addProjectFlags(cmd, &o.project)
 	addOnlyFlag(cmd, &o.project)
+	addBuildFlags(cmd, &o.project.build, streams, false)
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
-	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
+	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps (and builds) run at once")
 	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fcdeploy/fcdeploy/builder"
+	"github.com/fcdeploy/fcdeploy/deploy"
 	"github.com/fcdeploy/fcdeploy/manifest"
 	"github.com/fcdeploy/fcdeploy/packager"
 	"github.com/fcdeploy/fcdeploy/schema"
@@ -24,6 +26,7 @@ type packageOptions struct {
 	env     string
 	out     string
 	noCache bool
+	build   buildFlags
 }
 
 func newPackageCmd(streams *IOStreams) *cobra.Command {
@@ -37,7 +40,9 @@ OUTDIR/artifacts.json recording each zip's checksum and size, which promotion
 reads to deploy the very same bytes elsewhere. A directory used by several
 functions is zipped once; unchanged trees come from the cache in
 .fcdeploy/cache next to the manifest. Pre-built .zip/.jar files are checked and
-copied as they are; oss:// code is recorded but not downloaded.`,
+copied as they are; oss:// code is recorded but not downloaded. Functions with
+a build: block are built first (docs/building.md) and their build output is
+zipped; artifacts.json records each build's inputs hash and toolchain.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -50,6 +55,7 @@ copied as they are; oss:// code is recorded but not downloaded.`,
 	cmd.Flags().StringVar(&opts.env, "env", "", "environment `NAME` from environments: to package for")
 	cmd.Flags().StringVar(&opts.out, "out", "", "`OUTDIR` to write the zips and artifacts.json to (required)")
 	cmd.Flags().BoolVar(&opts.noCache, "no-cache", false, "ignore and do not update the packaging cache")
+	addBuildFlags(cmd, &opts.build, streams, true)
 	return cmd
 }
 
@@ -82,6 +88,10 @@ func runPackage(ctx context.Context, streams *IOStreams, opts *packageOptions) e
 		cacheDir = filepath.Join(project.Dir, ".fcdeploy", "cache")
 	}
 	pk := packager.New(packager.Options{CacheDir: cacheDir})
+	builds, err := buildFirst(ctx, project, opts.build)
+	if err != nil {
+		return err
+	}
 
 	var results []*packaged
 	for i := range project.Services {
@@ -99,7 +109,7 @@ func runPackage(ctx context.Context, streams *IOStreams, opts *packageOptions) e
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r.arch, r.err = packageCode(ctx, pk, r.fn)
+			r.arch, r.err = packageCode(ctx, pk, r.fn, builds.Result(r.service, r.function))
 		})
 	}
 	wg.Wait()
@@ -115,7 +125,8 @@ func runPackage(ctx context.Context, streams *IOStreams, opts *packageOptions) e
 
 	record := packager.Artifacts{Project: project.Name}
 	for _, r := range results {
-		rec := packager.ArtifactRecord{Service: r.service, Function: r.function, Source: packageCodeSource(project, r.fn)}
+		rec := packager.ArtifactRecord{Service: r.service, Function: r.function, Source: packageCodeSource(project, r.fn),
+			Build: buildRecord(builds.Result(r.service, r.function))}
 		if r.arch != nil {
 			rec.File = r.service + "/" + r.function + ".zip"
 			rec.Checksum, rec.Size = r.arch.Checksum, r.arch.Size
@@ -160,7 +171,10 @@ func packageLoadProject(path, env string) (*manifest.Project, error) {
 	return manifest.LoadBytes(path, data, manifest.LoadOptions{Env: env})
 }
 
-func packageCode(ctx context.Context, pk *packager.Packager, fn *manifest.Function) (*packager.Archive, error) {
+func packageCode(ctx context.Context, pk *packager.Packager, fn *manifest.Function, built *builder.Result) (*packager.Archive, error) {
+	if fn.Build != nil {
+		return deploy.PackageFunction(ctx, pk, fn, built)
+	}
 	switch fn.Code.Kind {
 	case manifest.CodeDir:
 		return pk.PackageDir(ctx, packageShortPath(fn.Code.Path), packager.DirOptions{Runtime: fn.Runtime, Handler: fn.Handler})

@@ -70,6 +70,7 @@ are changes.`,
 	addProjectFlags(cmd, &o.project)
 	addOnlyFlag(cmd, &o.project)
 	addMarkdownFlags(cmd, &o.markdown)
+	addBuildFlags(cmd, &o.project.build, streams, true)
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json or markdown")
 	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to `FILE` for apply")
 	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")

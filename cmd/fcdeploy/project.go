@@ -24,7 +24,8 @@ type projectOptions struct {
 	// only limits plans to these SERVICE or SERVICE/FUNCTION (--target).
 	only []string
 	// cmd gives the command's stdin, for -f -.
-	cmd *cobra.Command
+	cmd   *cobra.Command
+	build buildFlags
 }
 
 func addProjectFlags(cmd *cobra.Command, o *projectOptions) {
@@ -97,7 +98,11 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 		return &loadedProject{Path: path, Project: p, Only: o.only}, nil
 	}
 	pk := packager.New(packager.Options{CacheDir: filepath.Join(p.Dir, ".fcdeploy", "cache")})
-	code, err := deploy.Package(ctx, p, pk)
+	builds, err := buildFirst(ctx, p, o.build)
+	if err != nil {
+		return nil, err
+	}
+	code, err := deploy.PackageBuilt(ctx, p, pk, builds)
 	if err != nil {
 		return nil, err
 	}
@@ -136,10 +141,17 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	if err != nil {
 		return nil, fmt.Errorf("reading the live state from %s: %w", t, err)
 	}
-	plan, err := planner.Diff(lp.Desired, live, planner.Options{Prune: prune, Target: t.planTarget()})
+	// Code whose checksum differs from the live one may still be the
+	// same files (a zip built by another tool): compare it by content.
+	cmp, err := planner.CompareCode(ctx, t.Client, lp.Desired, live, lp.codeSource(), planner.CompareOptions{CacheDir: filepath.Join(lp.Project.Dir, ".fcdeploy", "cache"), Only: lp.Only})
+	if err != nil {
+		return nil, fmt.Errorf("comparing code with %s: %w", t, err)
+	}
+	plan, err := planner.Diff(cmp.Desired, live, planner.Options{Prune: prune, Target: t.planTarget()})
 	if err != nil {
 		return nil, err
 	}
+	cmp.Annotate(plan)
 	if err := plan.Limit(lp.Only); err != nil {
 		return nil, err
 	}
@@ -166,6 +178,15 @@ func (t *target) planTarget() planner.Target {
 		pt.Credentials = &planner.CredentialNames{AccessKeyIDEnv: n.AccessKeyIDEnv, AccessKeySecretEnv: n.AccessKeySecretEnv, SecurityTokenEnv: n.SecurityTokenEnv}
 	}
 	return pt
+}
+
+// codeSource serves the packaged code to the code comparison; nil when
+// nothing was packaged.
+func (lp *loadedProject) codeSource() planner.CodeSource {
+	if lp.Code == nil {
+		return nil
+	}
+	return lp.Code
 }
 
 // codeProvider serves the packaged code to the applier; nil when nothing

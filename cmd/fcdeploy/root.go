@@ -63,8 +63,11 @@ func newRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetErr(streams.ErrOut)
 	root.AddCommand(
 		newValidateCmd(streams),
+		newConvertCmd(streams),
+		newImportCmd(streams),
 		newSchemaCmd(streams),
 		newPackageCmd(streams),
+		newBuildCmd(streams),
 		newPlanCmd(streams),
 		newApplyCmd(streams),
 		newDestroyCmd(streams),

@@ -30,6 +30,15 @@ type serveOptions struct {
 	keyID     string
 	keySecret string
 	accounts  []string
+	// maxProvisioned caps the instances each provision config keeps warm.
+	maxProvisioned int
+	// faults is a localfc.ParseFaults spec ("" reads $FCDEPLOY_SERVE_FAULTS).
+	faults string
+	// rateLimit is requests per second per account (0: none), answered
+	// over it with rateLimitStatus (429 or 503).
+	rateLimit       float64
+	rateLimitBurst  int
+	rateLimitStatus int
 	// ready is called once the server answers (tests wait on it).
 	ready func(url string)
 }
@@ -54,11 +63,24 @@ data directory's own key pair may use the accounts its credentials.json lists
 
 At start it prints where each HTTP trigger answers and which timer triggers it
 runs (triggers deployed later work too: timers are picked up within seconds).
-Invocations' logs are kept per function for "fcdeploy logs".`,
+Invocations' logs are kept per function for "fcdeploy logs".
+
+Provision configs keep up to --max-provisioned instances of their alias's
+function started and initialized (0 stores the configs and keeps none).
+
+To try clients against a real endpoint's bad days, --faults (or
+$` + localfc.FaultsEnv + `) injects throttling, server errors, connection
+resets and latency, e.g. "429=5%,503=5%,reset=2%,latency=30ms,jitter=10ms";
+--rate-limit N throttles each account to N API requests per second (token
+bucket, bursts of --rate-limit-burst), answering 429 ResourceExhausted or,
+with --rate-limit-status 503, 503 ResourceThrottled.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.keySecret == "" {
 				opts.keySecret = os.Getenv(serveSecretEnv)
+			}
+			if !cmd.Flags().Changed("faults") {
+				opts.faults = os.Getenv(localfc.FaultsEnv)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -70,6 +92,11 @@ Invocations' logs are kept per function for "fcdeploy logs".`,
 	cmd.Flags().StringVar(&opts.keyID, "access-key-id", "", "accept this access key id (with --access-key-secret)")
 	cmd.Flags().StringVar(&opts.keySecret, "access-key-secret", "", "the secret of --access-key-id (or $"+serveSecretEnv+")")
 	cmd.Flags().StringArrayVar(&opts.accounts, "account", nil, "an account `ID` the --access-key-id key may use (repeatable; the first is the default account)")
+	cmd.Flags().IntVar(&opts.maxProvisioned, "max-provisioned", 2, "at most `N` warm instances per provision config (0: store provision configs, keep none)")
+	cmd.Flags().StringVar(&opts.faults, "faults", "", "inject faults: `SPEC` like 429=5%,503=5%,reset=2%,latency=30ms,jitter=10ms (or $"+localfc.FaultsEnv+")")
+	cmd.Flags().Float64Var(&opts.rateLimit, "rate-limit", 0, "throttle each account to `N` API requests per second (0: no limit)")
+	cmd.Flags().IntVar(&opts.rateLimitBurst, "rate-limit-burst", 0, "requests an account may send at once under --rate-limit (default: one second's worth)")
+	cmd.Flags().IntVar(&opts.rateLimitStatus, "rate-limit-status", 429, "answer over --rate-limit with 429 (ResourceExhausted) or 503 (ResourceThrottled)")
 	return cmd
 }
 
@@ -80,6 +107,23 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	for _, a := range opts.accounts {
 		if err := localfc.ValidateAccountID(a); err != nil {
 			return fmt.Errorf("serve: --account: %w", err)
+		}
+	}
+	if opts.maxProvisioned < 0 {
+		return fmt.Errorf("serve: --max-provisioned %d: give 0 or more instances", opts.maxProvisioned)
+	}
+	faults, err := localfc.ParseFaults(opts.faults)
+	if err != nil {
+		return fmt.Errorf("serve: --faults (or $%s): %w", localfc.FaultsEnv, err)
+	}
+	var limiter *localfc.RateLimiter
+	if opts.rateLimit < 0 {
+		return fmt.Errorf("serve: --rate-limit %g: give a positive number of requests per second (0: no limit)", opts.rateLimit)
+	}
+	if opts.rateLimit > 0 {
+		limiter, err = localfc.NewRateLimiter(opts.rateLimit, localfc.RateLimitOptions{Burst: opts.rateLimitBurst, Status: opts.rateLimitStatus})
+		if err != nil {
+			return fmt.Errorf("serve: --rate-limit: %w", err)
 		}
 	}
 	dataDir := opts.dataDir
@@ -138,21 +182,31 @@ func runServe(ctx context.Context, opts *serveOptions, streams *IOStreams) error
 	defer localfc.RemoveServerInfo(dataDir)
 
 	printServeBanner(streams, url, dataDir, opts, defaultAccount, dirKeys.AccessKeyID, created)
+	if faults.Active() {
+		fmt.Fprintf(streams.Out, "faults: %s\n", faults)
+	}
+	if limiter != nil {
+		fmt.Fprintf(streams.Out, "rate limit: %s\n", limiter)
+	}
 	if err := printServedTriggers(ctx, streams, st, url, defaultAccount); err != nil {
 		ln.Close()
 		return fmt.Errorf("serve %s: %w", dataDir, err)
 	}
 
 	logger := slog.New(slog.NewTextHandler(streams.ErrOut, nil))
-	pool, err := localfc.NewRuntimePool(dataDir, logger)
+	pool, err := localfc.NewRuntimePool(dataDir, logger, opts.maxProvisioned)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer pool.Close()
-	handler := localfc.New(localfc.Config{Store: st, Credentials: creds, KeyAccounts: keyAccounts, DefaultAccount: defaultAccount, Logger: logger, Runtime: pool, Logs: localfc.NewInvocationLogs(dataDir)})
+	handler := localfc.New(localfc.Config{
+		Store: st, Credentials: creds, KeyAccounts: keyAccounts, DefaultAccount: defaultAccount, Logger: logger,
+		Runtime: pool, Logs: localfc.NewInvocationLogs(dataDir),
+		NoProvisioning: opts.maxProvisioned == 0, RateLimit: limiter,
+	})
 	stopBackground := handler.StartBackground()
 	defer stopBackground()
-	srv := localfc.NewHTTPServer(handler, logger)
+	srv := localfc.NewHTTPServer(faults.Wrap(handler), logger)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	if opts.ready != nil {

@@ -154,9 +154,11 @@ test('putProvisionConfig sets a target for an alias, guarded by If-Match', async
 test('getProvisionConfig and listProvisionConfigs read it back', async () => {
   const { data } = await client.getProvisionConfig(svc, fn, 'live');
   assert.equal(data.target, 3);
-  assert.equal(data.current, 0);
+  // current: the instances running, started when the config was put and
+  // capped by serve's --max-provisioned (default 2).
+  assert.equal(data.current, 2);
   const list = await client.listProvisionConfigs({ serviceName: svc, qualifier: 'live' });
-  assert.deepEqual(list.data.provisionConfigs.map((p) => [p.resource, p.target]), [[`${accountID}#${svc}#live#${fn}`, 3]]);
+  assert.deepEqual(list.data.provisionConfigs.map((p) => [p.resource, p.target, p.current]), [[`${accountID}#${svc}#live#${fn}`, 3, 2]]);
 });
 
 test('putOnDemandConfig, getOnDemandConfig, listOnDemandConfigs and deleteOnDemandConfig', async () => {

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/localfc/internal/ziptree"
 )
 
 // MaxZipEntries bounds the number of entries of one code zip.
@@ -21,40 +21,19 @@ const MaxZipEntries = 100_000
 // Config.MaxUnpackedBytes (a zip bomb or simply too much code).
 var ErrCodeTooLarge = errors.New("unpacked code is larger than the limit")
 
-// codeDir returns the directory holding the unpacked code of req, unpacking
-// it first if needed. Concurrent callers for one checksum share one unpack.
-func (p *Pool) codeDir(req *Request) (string, error) {
+// codeDir returns the directory holding the unpacked code of req,
+// unpacking it first if needed (see cache.go), and sets req.CodeSHA256.
+// Concurrent callers for one digest share one unpack.
+func (p *Pool) codeDir(l *launch, req *Request) (string, error) {
 	sum := req.CodeChecksum
-	if !validChecksum(sum) {
+	if sum != "" && !validChecksum(sum) {
 		return "", &CodeError{Checksum: sum, Err: errors.New("checksum must be a decimal CRC-64 string")}
 	}
-	dir := filepath.Join(p.cfg.CacheDir, sum)
-	if _, err := os.Stat(dir); err == nil {
-		return dir, nil
-	}
-	_, err, _ := p.unpacks.Do(sum, func() (any, error) {
-		if _, err := os.Stat(dir); err == nil {
-			return nil, nil
-		}
-		if req.Code == nil {
-			return nil, &CodeError{Checksum: sum, Err: errors.New("code is not cached and no loader was given")}
-		}
-		zipBytes, err := req.Code()
-		if err != nil {
-			return nil, &CodeError{Checksum: sum, Err: fmt.Errorf("load: %w", err)}
-		}
-		// A wrong checksum would poison the cache for every later version.
-		if got := fc.CodeChecksum(zipBytes); got != sum {
-			return nil, &CodeError{Checksum: sum, Err: fmt.Errorf("zip checksum is %s", got)}
-		}
-		if err := unpackAtomic(zipBytes, p.cfg.CacheDir, sum, p.cfg.MaxUnpackedBytes); err != nil {
-			return nil, &CodeError{Checksum: sum, Err: err}
-		}
-		return nil, nil
-	})
+	dir, name, err := p.unpacked(l, "code-", req.CodeSHA256, sum, req.Code)
 	if err != nil {
-		return "", err
+		return "", &CodeError{Checksum: sum, Err: err}
 	}
+	req.CodeSHA256 = strings.TrimPrefix(name, "code-")
 	return dir, nil
 }
 
@@ -110,6 +89,7 @@ func Unpack(zipBytes []byte, dir string, maxBytes int64) error {
 	}
 	type link struct{ path, target string }
 	var links []link
+	virtual := map[string]string{} // clean slash path -> target, for ziptree
 	remaining := maxBytes
 	for _, f := range zr.File {
 		rel, err := entryPath(f.Name)
@@ -134,6 +114,7 @@ func Unpack(zipBytes []byte, dir string, maxBytes int64) error {
 				return fmt.Errorf("entry %q: symlink to %q points outside the code directory", f.Name, target)
 			}
 			links = append(links, link{dst, target})
+			virtual[filepath.ToSlash(rel)] = target
 		case mode.IsDir():
 			if err := os.MkdirAll(dst, 0o755); err != nil {
 				return err
@@ -149,6 +130,14 @@ func Unpack(zipBytes []byte, dir string, maxBytes int64) error {
 			remaining -= n
 		default:
 			return fmt.Errorf("entry %q: %s files are not allowed", f.Name, mode.Type())
+		}
+	}
+	// Each link is resolved through the archive's own entries before any
+	// is created: a chain through a name that does not exist yet (and that
+	// the function could create later) must not lead out either.
+	for name := range virtual {
+		if err := ziptree.ResolveInside(name, virtual); err != nil {
+			return fmt.Errorf("entry %q: %w", name, err)
 		}
 	}
 	// Links are created last, so no file above was written through one.

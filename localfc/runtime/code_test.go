@@ -32,6 +32,10 @@ func TestUnpackRefusesEntriesLeavingTheDirectory(t *testing.T) {
 			{name: "out", body: "deep/up/..", mode: fs.ModeSymlink | 0o777},
 			{name: "deep/x", body: "x"},
 		}, "symlink resolves outside the code directory"},
+		{"a chain through a name that does not exist yet", []file{
+			{name: "sub/q", body: "..", mode: fs.ModeSymlink | 0o777},
+			{name: "d", body: "sub/q/../../escaped", mode: fs.ModeSymlink | 0o777},
+		}, "symlink resolves outside the code directory"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,7 +97,7 @@ func TestInvokeRefusesBadCodeWithACodeError(t *testing.T) {
 			var codeErr *CodeError
 			require.ErrorAs(t, err, &codeErr)
 			assert.Equal(t, req.CodeChecksum, codeErr.Checksum)
-			_, statErr := os.Stat(filepath.Join(cache, req.CodeChecksum))
+			_, statErr := os.Stat(filepath.Join(cache, "code-"+req.CodeSHA256))
 			assert.ErrorIs(t, statErr, fs.ErrNotExist, "no cache entry is left behind")
 		})
 	}
@@ -104,7 +108,7 @@ func TestInvokeRefusesBadCodeWithACodeError(t *testing.T) {
 	}
 }
 
-func TestCodeIsLoadedAndUnpackedOncePerChecksum(t *testing.T) {
+func TestCodeIsLoadedAndUnpackedOncePerSHA256(t *testing.T) {
 	t.Parallel()
 	needInterpreter(t, "python3")
 	cache := t.TempDir()
@@ -114,13 +118,14 @@ func TestCodeIsLoadedAndUnpackedOncePerChecksum(t *testing.T) {
 	req := Request{
 		Service: "svc", Function: "fn", Runtime: "python3", Handler: "index.handler",
 		CodeChecksum: fc.CodeChecksum(zipBytes),
+		CodeSHA256:   sha256Hex(zipBytes),
 		Code:         func() ([]byte, error) { loads++; return zipBytes, nil },
 	}
 	invoke(t, p, req)
 	req.Function = "other" // another function sharing the code
 	invoke(t, p, req)
 	assert.Equal(t, 1, loads)
-	b, err := os.ReadFile(filepath.Join(cache, req.CodeChecksum, "index.py"))
+	b, err := os.ReadFile(filepath.Join(cache, "code-"+req.CodeSHA256, "index.py"))
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "def handler")
 }

@@ -1,5 +1,5 @@
 // Package runtime runs functions for the local Function Compute: it unpacks
-// code and layer zips into a cache (once per checksum), starts instances
+// code and layer zips into a cache (once per SHA-256), starts instances
 // (our python and node workers, or the function's own HTTP server for
 // custom runtimes), keeps them warm per function configuration, and carries
 // invocations to them.
@@ -115,12 +115,25 @@
 // being sent and the answer (output written after answering goes to the
 // pool log as output outside an invocation).
 //
+// Code cache (cache.go): code-<sha256>, layer-<sha256> and opt-<sha256>
+// entries, named by the SHA-256 of the zip (given by the caller, checked
+// against the bytes when unpacking; a CRC-64 can be forged to collide, so
+// it never names an entry). Unpacking refuses absolute names, escaping
+// entries, special files, more than MaxZipEntries entries, content above
+// MaxUnpackedBytes and links resolving outside the directory, resolved
+// through the archive's own entries (localfc/internal/ziptree) so that a
+// chain through a name that does not exist yet is caught too. A zip that
+// fails to unpack is remembered by its digest and not inflated again. An
+// entry is removed by the reaper once no function configuration uses it
+// and no invocation has for IdleTimeout; entries of the older CRC-keyed
+// cache are removed when a pool starts.
+//
 // Layers (Request.Layers, in the function's order): each layer version is
-// unpacked once into the cache (layer-<checksum>), like code. The
+// unpacked once into the cache (layer-<sha256>), like code. The
 // platform extracts them all into /opt, the earlier layer winning on a
 // conflicting file; locally /opt cannot be written, so one layer is used
 // as unpacked and several are merged into a cached directory of symlinks
-// (opt-<hash of the checksums>) with the same precedence. The instance
+// (opt-<sha256 of the layer digests>) with the same precedence. The instance
 // finds it in FCDEPLOY_OPT_DIR (local only; code that reads /opt directly
 // sees nothing locally). As in section 5.3, python gets
 // PYTHONPATH=<opt>/python, node NODE_PATH=<opt>/nodejs/node_modules, and
@@ -134,7 +147,8 @@
 // reaper leaves them, a lost one is replaced, and provisioning another
 // configuration for the same account/service/qualifier/function (an alias
 // moved) or N = 0 releases them to ordinary idle instances.
-// Pool.ProvisionedInstances reports how many run.
+// Pool.ProvisionedInstances reports how many run; Pool.Unprovision
+// releases them without a Request (the function may be gone).
 //
 // Lifecycle hooks of built-in runtimes (a handler in the code) are not run
 // locally; starting such an instance logs a warning saying so. Close kills

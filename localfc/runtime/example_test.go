@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 
@@ -33,6 +34,7 @@ func ExamplePool_Invoke() {
 		AccountID: "111111", Service: "shop", Function: "hello",
 		Runtime: "python3", Handler: "index.handler", Timeout: 3, MemorySize: 128,
 		CodeChecksum: fc.CodeChecksum(code),
+		CodeSHA256:   fmt.Sprintf("%x", sha256.Sum256(code)),
 		Code:         func() ([]byte, error) { return code, nil },
 		Event:        []byte("world"),
 		RequestID:    "r-1",

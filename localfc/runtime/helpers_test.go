@@ -76,6 +76,7 @@ func fn(t testing.TB, runtime, handler string, files ...file) Request {
 		Timeout:      10,
 		MemorySize:   256,
 		CodeChecksum: fc.CodeChecksum(zipBytes),
+		CodeSHA256:   sha256Hex(zipBytes),
 		Code:         func() ([]byte, error) { return zipBytes, nil },
 		RequestID:    "req-1",
 	}

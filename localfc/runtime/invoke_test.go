@@ -353,7 +353,7 @@ func TestNewCodeOrConfigurationGetsANewInstance(t *testing.T) {
 	second := pidOf(t, invoke(t, p, req))
 	assert.NotEqual(t, first, second)
 	newCode := fn(t, "python3", "index.handler", py("import os\ndef handler(e, c):\n    return str(os.getpid())  # v2\n"))
-	req.CodeChecksum, req.Code = newCode.CodeChecksum, newCode.Code
+	req.CodeChecksum, req.CodeSHA256, req.Code = newCode.CodeChecksum, newCode.CodeSHA256, newCode.Code
 	third := pidOf(t, invoke(t, p, req))
 	assert.NotEqual(t, second, third)
 	assert.Equal(t, 1, p.Stats().Instances, "replaced configurations are stopped")

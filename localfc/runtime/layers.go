@@ -8,8 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-
-	"github.com/fcdeploy/fcdeploy/fc"
+	"strings"
 )
 
 // LayerError is returned when a layer cannot be used: its zip is missing,
@@ -25,28 +24,28 @@ func (e *LayerError) Unwrap() error { return e.Err }
 // optDir returns the local stand-in for the platform's /opt: "" without
 // layers, the unpacked layer itself for one layer, and for several a merged
 // directory of symlinks in which the layer listed earlier wins on a
-// conflicting file. Layers and merges are cached (by checksum, by the
-// ordered list of checksums), so each layer version is unpacked once.
-func (p *Pool) optDir(layers []Layer) (string, error) {
+// conflicting file. Layers and merges are cached (by SHA-256, by the
+// ordered list of layer entries), so each layer version is unpacked once.
+// It sets the SHA256 of each layer.
+func (p *Pool) optDir(l *launch, layers []Layer) (string, error) {
 	if len(layers) == 0 {
 		return "", nil
 	}
 	dirs := make([]string, 0, len(layers))
-	for _, l := range layers {
-		dir, err := p.layerDir(l)
+	h := sha256.New()
+	for i := range layers {
+		dir, err := p.layerDir(l, &layers[i])
 		if err != nil {
 			return "", err
 		}
 		dirs = append(dirs, dir)
+		h.Write([]byte(layers[i].SHA256 + "\x00"))
 	}
 	if len(dirs) == 1 {
 		return dirs[0], nil
 	}
-	h := sha256.New()
-	for _, l := range layers {
-		h.Write([]byte(l.Checksum + "\x00"))
-	}
-	name := "opt-" + hex.EncodeToString(h.Sum(nil)[:12])
+	name := "opt-" + hex.EncodeToString(h.Sum(nil))
+	p.pin(l, name)
 	dst := filepath.Join(p.cfg.CacheDir, name)
 	if _, err := os.Stat(dst); err == nil {
 		return dst, nil
@@ -82,39 +81,17 @@ func (p *Pool) optDir(layers []Layer) (string, error) {
 	return dst, nil
 }
 
-// layerDir unpacks one layer version once, under layer-<checksum>.
-func (p *Pool) layerDir(l Layer) (string, error) {
-	sum := l.Checksum
-	if !validChecksum(sum) {
+// layerDir unpacks one layer version once, under layer-<sha256>.
+func (p *Pool) layerDir(l *launch, layer *Layer) (string, error) {
+	sum := layer.Checksum
+	if sum != "" && !validChecksum(sum) {
 		return "", &LayerError{Checksum: sum, Err: errors.New("checksum must be a decimal CRC-64 string")}
 	}
-	name := "layer-" + sum
-	dir := filepath.Join(p.cfg.CacheDir, name)
-	if _, err := os.Stat(dir); err == nil {
-		return dir, nil
-	}
-	_, err, _ := p.unpacks.Do(name, func() (any, error) {
-		if _, err := os.Stat(dir); err == nil {
-			return nil, nil
-		}
-		if l.Zip == nil {
-			return nil, &LayerError{Checksum: sum, Err: errors.New("layer is not cached and no loader was given")}
-		}
-		zipBytes, err := l.Zip()
-		if err != nil {
-			return nil, &LayerError{Checksum: sum, Err: fmt.Errorf("load: %w", err)}
-		}
-		if got := fc.CodeChecksum(zipBytes); got != sum {
-			return nil, &LayerError{Checksum: sum, Err: fmt.Errorf("zip checksum is %s", got)}
-		}
-		if err := unpackAtomic(zipBytes, p.cfg.CacheDir, name, p.cfg.MaxUnpackedBytes); err != nil {
-			return nil, &LayerError{Checksum: sum, Err: err}
-		}
-		return nil, nil
-	})
+	dir, name, err := p.unpacked(l, "layer-", layer.SHA256, sum, layer.Zip)
 	if err != nil {
-		return "", err
+		return "", &LayerError{Checksum: sum, Err: err}
 	}
+	layer.SHA256 = strings.TrimPrefix(name, "layer-")
 	return dir, nil
 }
 

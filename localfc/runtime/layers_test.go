@@ -14,7 +14,7 @@ import (
 // layer builds a layer version from files and counts how often its zip is read.
 func layer(t *testing.T, reads *atomic.Int32, files ...file) Layer {
 	zipBytes := makeZip(t, files...)
-	return Layer{Checksum: fc.CodeChecksum(zipBytes), Zip: func() ([]byte, error) {
+	return Layer{Checksum: fc.CodeChecksum(zipBytes), SHA256: sha256Hex(zipBytes), Zip: func() ([]byte, error) {
 		if reads != nil {
 			reads.Add(1)
 		}
@@ -97,9 +97,9 @@ func TestABadLayerIsALayerError(t *testing.T) {
 	p := newPool(t, Config{})
 	req := fn(t, "python3", "index.handler", py("def handler(e, c):\n    return 'x'\n"))
 	good := layer(t, nil, file{name: "python/a.py", body: ""})
-	req.Layers = []Layer{{Checksum: good.Checksum, Zip: func() ([]byte, error) { return []byte("not the layer"), nil }}}
+	req.Layers = []Layer{{Checksum: good.Checksum, SHA256: good.SHA256, Zip: func() ([]byte, error) { return []byte("not the layer"), nil }}}
 	_, err := p.Invoke(t.Context(), req)
 	var le *LayerError
 	require.ErrorAs(t, err, &le)
-	assert.Contains(t, err.Error(), "function svc/fn: layer "+good.Checksum+": zip checksum is ")
+	assert.Contains(t, err.Error(), "function svc/fn: layer "+good.Checksum+": zip SHA-256 is ")
 }

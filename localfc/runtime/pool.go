@@ -73,6 +73,7 @@ type Pool struct {
 	interps  map[string]string // language -> absolute interpreter path
 
 	mu         sync.Mutex
+	cache      codeCache
 	groups     map[string]*group
 	provisions map[string]*group // provision slot (see slotOf) -> provisioned group
 	closed     bool
@@ -133,6 +134,7 @@ func NewPool(cfg Config) (*Pool, error) {
 	sum := sha256.Sum256(append(append([]byte(nil), pythonBootstrap...), nodeBootstrap...))
 	bootDir := filepath.Join(cfg.CacheDir, ".bootstrap-"+hex.EncodeToString(sum[:6]))
 	removeStaleUnpacks(cfg.CacheDir)
+	removeOldCacheEntries(cfg.CacheDir)
 	if err := writeBootstrap(bootDir); err != nil {
 		return nil, fmt.Errorf("runtime pool: bootstrap: %w", err)
 	}
@@ -144,6 +146,7 @@ func NewPool(cfg Config) (*Pool, error) {
 		groups:     map[string]*group{},
 		provisions: map[string]*group{},
 		done:       make(chan struct{}),
+		cache:      newCodeCache(),
 	}
 	p.reaped.Add(1)
 	go p.reaper()
@@ -253,6 +256,10 @@ type launch struct {
 	dir    string // unpacked code
 	opt    string // the local /opt ("" without layers)
 	path   []string
+	// entries are the cache entries it uses (code, layers, merge), pinned
+	// from unpacking until the group holds them (entries[unpinned:]).
+	entries  []string
+	unpinned int
 }
 
 // prepare checks that the runtime can run here, fills the defaults and
@@ -286,10 +293,14 @@ func (p *Pool) prepare(req *Request) (*launch, error) {
 	if req.MemorySize <= 0 {
 		req.MemorySize = 128
 	}
-	if l.dir, err = p.codeDir(req); err != nil {
+	// Layers are copied: their digests are filled in below.
+	req.Layers = slices.Clone(req.Layers)
+	if l.dir, err = p.codeDir(l, req); err != nil {
+		p.unpin(l)
 		return nil, err
 	}
-	if l.opt, err = p.optDir(req.Layers); err != nil {
+	if l.opt, err = p.optDir(l, req.Layers); err != nil {
+		p.unpin(l)
 		return nil, err
 	}
 	l.req = *req
@@ -299,7 +310,7 @@ func (p *Pool) prepare(req *Request) (*launch, error) {
 	l.req.Code = nil
 	l.req.Layers = make([]Layer, len(req.Layers))
 	for i, layer := range req.Layers {
-		l.req.Layers[i] = Layer{Checksum: layer.Checksum}
+		l.req.Layers[i] = Layer{Checksum: layer.Checksum, SHA256: layer.SHA256}
 	}
 	return l, nil
 }
@@ -317,6 +328,7 @@ func (p *Pool) Invoke(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", subject, err)
 	}
 	g, in, err := p.acquire(ctx, l)
+	p.unpin(l) // the group holds the cache entries now
 	var sf *startFailure
 	if errors.As(err, &sf) {
 		p.log.Warn("function failed", "service", req.Service, "function", req.Function,
@@ -523,7 +535,7 @@ func keys(req *Request) (key, ident string) {
 	h := sha256.New()
 	layers := make([]string, 0, len(req.Layers))
 	for _, l := range req.Layers {
-		layers = append(layers, l.Checksum)
+		layers = append(layers, l.SHA256)
 	}
 	cfg := []any{req.Runtime, req.Handler, req.Initializer, req.InitializationTimeout, req.Timeout, req.MemorySize,
 		layers, req.Command, req.Args, req.CAPort, req.HealthCheckPath, req.PreFreeze, req.PreStop, req.LogProject, req.LogStore}
@@ -534,7 +546,7 @@ func keys(req *Request) (key, ident string) {
 	// The qualifier is part of the identity: svc.3 and svc.live (pointing at
 	// 3) differ only in FC_QUALIFIER and must not retire each other.
 	ident = strings.Join([]string{req.AccountID, req.Service, req.Function, version, qualifierOf(req)}, "\x00")
-	key = ident + "\x00" + req.CodeChecksum + "\x00" + hex.EncodeToString(h.Sum(nil))
+	key = ident + "\x00" + req.CodeSHA256 + "\x00" + hex.EncodeToString(h.Sum(nil))
 	return key, ident
 }
 
@@ -819,6 +831,7 @@ func (p *Pool) reapIdle(now time.Time) {
 		p.log.Debug("instance reaped", "pid", in.pid)
 		p.stopSoon(in)
 	}
+	p.sweepCache(now)
 }
 
 // Stats reports how many instances run.

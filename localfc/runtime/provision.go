@@ -32,6 +32,7 @@ func (p *Pool) Provision(ctx context.Context, req Request, n int) (int, error) {
 		return 0, fmt.Errorf("%s: %w", subject, err)
 	}
 	g, err := p.group(l)
+	p.unpin(l) // the group holds the cache entries now
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", subject, err)
 	}
@@ -150,4 +151,20 @@ func (p *Pool) warm(ctx context.Context, g *group, in *instance) error {
 		return &ProvisionError{Result: failure}
 	}
 	return nil
+}
+
+// Unprovision releases the provisioned instances of a function as of a
+// qualifier (its provision config is gone): they become ordinary idle
+// instances, which the reaper stops in time. It needs no Request, since
+// the function may be gone too.
+func (p *Pool) Unprovision(account, service, qualifier, function string) {
+	req := Request{AccountID: account, Service: service, Qualifier: qualifier, Function: function}
+	slot := slotOf(&req)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g := p.provisions[slot]; g != nil {
+		g.provisioned = 0
+		delete(p.provisions, slot)
+		p.dropIfUnused(g)
+	}
 }

@@ -103,3 +103,18 @@ func TestAProvisionedInstanceWhoseInitializerFailsIsAProvisionError(t *testing.T
 	assert.Contains(t, err.Error(), "no database")
 	assert.Zero(t, p.Stats().Instances)
 }
+
+func TestUnprovisionReleasesAFunctionsInstancesWithoutItsConfiguration(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "python3")
+	p := newPool(t, Config{})
+	req := provisionedFn(t)
+	_, err := p.Provision(context.Background(), req, 1)
+	require.NoError(t, err)
+	require.Equal(t, 1, p.ProvisionedInstances("111111", "svc", "live", "fn"))
+
+	p.Unprovision("111111", "svc", "live", "fn")
+	assert.Zero(t, p.ProvisionedInstances("111111", "svc", "live", "fn"))
+	p.reapIdle(time.Now().Add(time.Hour))
+	assert.Zero(t, p.Stats().Instances, "released instances are ordinary idle ones")
+}

@@ -24,9 +24,15 @@ type Request struct {
 	MemorySize            int32 // MB; 0 means 128
 	Env                   map[string]string
 
-	// CodeChecksum names the code (fc.CodeChecksum of the zip); Code is
-	// called only when that checksum is not unpacked in the cache yet.
+	// CodeChecksum is the code's fc.CodeChecksum (CRC-64), reported in
+	// errors and checked against the zip. CodeSHA256 (hex SHA-256 of the
+	// zip) names it in the cache: Code is called only when that digest is
+	// not unpacked yet, and the zip it returns must have that digest. A
+	// CRC-64 can be forged to collide, a SHA-256 cannot, so one account's
+	// code never runs as another's. Without CodeSHA256 the zip is loaded
+	// on every invocation to compute it.
 	CodeChecksum string
+	CodeSHA256   string
 	Code         func() ([]byte, error)
 
 	// Layers are the function's layer versions in the order of its layers
@@ -61,9 +67,11 @@ type Request struct {
 
 // Layer is one layer version a function uses, provided like function code.
 type Layer struct {
-	// Checksum names the layer zip (fc.CodeChecksum); Zip is called only
-	// when that checksum is not unpacked in the cache yet.
+	// Checksum is the layer zip's fc.CodeChecksum (reported in errors);
+	// SHA256 (hex) names it in the cache, as Request.CodeSHA256 does the
+	// code: Zip is called only when that digest is not unpacked yet.
 	Checksum string
+	SHA256   string
 	Zip      func() ([]byte, error)
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"maps"
 
@@ -16,6 +18,17 @@ import (
 type functionRec struct {
 	Function fc.Function `json:"function"`
 	ETag     string      `json:"etag"`
+	// CodeKey keys the zip in the blobs bucket (see blobKey); records
+	// written before it existed are keyed by the checksum alone.
+	CodeKey string `json:"codeKey,omitempty"`
+}
+
+// blobKey is the key of the record's zip.
+func (r functionRec) blobKey() string {
+	if r.CodeKey != "" {
+		return r.CodeKey
+	}
+	return r.Function.CodeChecksum
 }
 
 func (r functionRec) out() fc.Function {
@@ -70,22 +83,28 @@ func checkCode(subject string, code *CodeBlob) error {
 	return nil
 }
 
-// addBlobRef stores the zip under its checksum, once, and counts one more
-// reference to it (the live function or a version snapshot).
-func addBlobRef(tx *bolt.Tx, code *CodeBlob) error {
+// blobKeyOf keys a zip by its API checksum and the SHA-256 of its bytes:
+// CRC-64 collisions can be forged, so two different zips with one checksum
+// (another account's code, say) each get their own entry, and neither can
+// fail or take the place of the other.
+func blobKeyOf(code *CodeBlob) string {
+	sum := sha256.Sum256(code.Zip)
+	return code.Checksum + "-" + hex.EncodeToString(sum[:])
+}
+
+// addBlobRef stores the zip under its key, once, counts one more reference
+// to it (the live function or a version snapshot) and returns the key.
+func addBlobRef(tx *bolt.Tx, code *CodeBlob) (string, error) {
 	blobs, refs := tx.Bucket([]byte(bucketBlobs)), tx.Bucket([]byte(bucketBlobRefs))
-	k := []byte(code.Checksum)
+	key := blobKeyOf(code)
+	k := []byte(key)
 	n := readCount(refs.Get(k))
-	if old := blobs.Get(k); old != nil {
-		if !bytes.Equal(old, code.Zip) {
-			// CRC-64 collisions are rare but possible; never let one
-			// function's upload replace another's code.
-			return fmt.Errorf("code %s: a different zip with the same checksum is stored already", code.Checksum)
+	if blobs.Get(k) == nil {
+		if err := blobs.Put(k, code.Zip); err != nil {
+			return "", err
 		}
-	} else if err := blobs.Put(k, code.Zip); err != nil {
-		return err
 	}
-	return refs.Put(k, u64(n+1))
+	return key, refs.Put(k, u64(n+1))
 }
 
 // retainBlob counts one more reference to a zip that is stored already.
@@ -117,10 +136,10 @@ func readCount(v []byte) uint64 {
 		uint64(v[4])<<24 | uint64(v[5])<<16 | uint64(v[6])<<8 | uint64(v[7])
 }
 
-// loadBlob copies the zip out of the transaction (bbolt's memory is only
-// valid until it ends).
-func loadBlob(tx *bolt.Tx, subject, checksum string) (CodeBlob, error) {
-	zip := tx.Bucket([]byte(bucketBlobs)).Get([]byte(checksum))
+// loadBlob copies the zip stored under key out of the transaction (bbolt's
+// memory is only valid until it ends).
+func loadBlob(tx *bolt.Tx, subject, key, checksum string) (CodeBlob, error) {
+	zip := tx.Bucket([]byte(bucketBlobs)).Get([]byte(key))
 	if zip == nil {
 		return CodeBlob{}, fmt.Errorf("%s: code %s is missing from the store", subject, checksum)
 	}
@@ -159,9 +178,11 @@ func (s *BoltStore) CreateFunction(ctx context.Context, accountID, service strin
 		if get(a.functions, k) != nil {
 			return fc.NewError(fc.CodeFunctionAlreadyExists, "%s already exists", subject)
 		}
-		if err := addBlobRef(tx, code); err != nil {
+		key, err := addBlobRef(tx, code)
+		if err != nil {
 			return err
 		}
+		rec.CodeKey = key
 		return putJSON(a.functions, k, rec)
 	})
 	if err != nil {
@@ -228,13 +249,15 @@ func (s *BoltStore) UpdateFunction(ctx context.Context, accountID, service, func
 			return err
 		}
 		applyFunctionInput(&rec.Function, in)
-		if code != nil && code.Checksum != rec.Function.CodeChecksum {
-			if err := addBlobRef(tx, code); err != nil {
+		if code != nil && blobKeyOf(code) != rec.blobKey() {
+			key, err := addBlobRef(tx, code)
+			if err != nil {
 				return err
 			}
-			if err := releaseBlob(tx, rec.Function.CodeChecksum); err != nil {
+			if err := releaseBlob(tx, rec.blobKey()); err != nil {
 				return err
 			}
+			rec.CodeKey = key
 			rec.Function.CodeChecksum = code.Checksum
 			rec.Function.CodeSize = int64(len(code.Zip))
 		}
@@ -276,7 +299,7 @@ func (s *BoltStore) DeleteFunction(ctx context.Context, accountID, service, func
 		if err := dropDependents(tx, accountID, service, fc.QualifierLatest, function); err != nil {
 			return err
 		}
-		return releaseBlob(tx, rec.Function.CodeChecksum)
+		return releaseBlob(tx, rec.blobKey())
 	})
 }
 
@@ -329,7 +352,7 @@ func (s *BoltStore) GetFunctionCode(ctx context.Context, accountID, service, qua
 		if err != nil {
 			return err
 		}
-		out, err = loadBlob(tx, "function "+service+"/"+function, rec.Function.CodeChecksum)
+		out, err = loadBlob(tx, "function "+service+"/"+function, rec.blobKey(), rec.Function.CodeChecksum)
 		return err
 	})
 	return out, err

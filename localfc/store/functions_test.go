@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/fcdeploy/fcdeploy/fc"
+	"github.com/fcdeploy/fcdeploy/internal/crcforge"
 )
 
 func TestCreateFunctionFillsDefaultsAndCodeFields(t *testing.T) {
@@ -257,21 +258,31 @@ func countBlobs(t testing.TB, s *BoltStore) int {
 	return n
 }
 
-func TestACodeChecksumCollisionNeverReplacesStoredCode(t *testing.T) {
+func TestZipsWithOneChecksumKeepTheirOwnCodeAndNeitherFails(t *testing.T) {
 	t.Parallel()
 	s := openTemp(t)
+	ctx := context.Background()
 	mustService(t, s, "shop")
-	code := blob("genuine")
-	// Plant different bytes under the same checksum, as a CRC-64
-	// collision would.
-	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket([]byte(bucketBlobs)).Put([]byte(code.Checksum), []byte("impostor")); err != nil {
-			return err
-		}
-		return tx.Bucket([]byte(bucketBlobRefs)).Put([]byte(code.Checksum), u64(1))
-	}))
-	_, err := s.CreateFunction(context.Background(), acct, "shop", fc.FunctionInput{FunctionName: "f"}, code)
-	assert.ErrorContains(t, err, "a different zip with the same checksum is stored already")
-	_, err = s.GetFunction(context.Background(), acct, "shop", "", "f")
-	requireCode(t, err, fc.CodeFunctionNotFound)
+	genuine := blob("genuine")
+	// Different bytes under the same checksum, as a forged CRC-64
+	// collision would be (in another account, say).
+	impostor, err := crcforge.Forge([]byte("impostor code: 12345678"), genuine.Checksum)
+	require.NoError(t, err)
+	forged := &CodeBlob{Zip: impostor, Checksum: genuine.Checksum}
+	_, err = s.CreateFunction(ctx, acct, "shop", fc.FunctionInput{FunctionName: "forged"}, forged)
+	require.NoError(t, err)
+	_, err = s.CreateFunction(ctx, acct, "shop", fc.FunctionInput{FunctionName: "genuine"}, genuine)
+	require.NoError(t, err, "the collision does not make the genuine upload fail")
+
+	got, err := s.GetFunctionCode(ctx, acct, "shop", "", "genuine")
+	require.NoError(t, err)
+	assert.Equal(t, genuine.Zip, got.Zip, "each function runs its own bytes")
+	got, err = s.GetFunctionCode(ctx, acct, "shop", "", "forged")
+	require.NoError(t, err)
+	assert.Equal(t, forged.Zip, got.Zip)
+
+	require.NoError(t, s.DeleteFunction(ctx, acct, "shop", "forged", ""))
+	got, err = s.GetFunctionCode(ctx, acct, "shop", "", "genuine")
+	require.NoError(t, err)
+	assert.Equal(t, genuine.Zip, got.Zip, "deleting one releases only its own zip")
 }

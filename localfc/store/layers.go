@@ -44,6 +44,15 @@ type LayerVersionInput struct {
 type layerRec struct {
 	Layer fc.Layer `json:"layer"`
 	ETag  string   `json:"etag"`
+	// CodeKey keys the zip in the blobs bucket, as for functions.
+	CodeKey string `json:"codeKey,omitempty"`
+}
+
+func (r layerRec) blobKey() string {
+	if r.CodeKey != "" {
+		return r.CodeKey
+	}
+	return r.Layer.CodeChecksum
 }
 
 func (r layerRec) out() fc.Layer {
@@ -124,9 +133,11 @@ func (s *BoltStore) PublishLayerVersion(ctx context.Context, accountID, layer st
 			ACL:               layerACL(tx, accountID, layer),
 			CompatibleRuntime: slices.Clone(in.CompatibleRuntime),
 		}}
-		if err := addBlobRef(tx, code); err != nil {
+		key, err := addBlobRef(tx, code)
+		if err != nil {
 			return err
 		}
+		rec.CodeKey = key
 		if err := seq.Put([]byte(layer), u64(uint64(version))); err != nil {
 			return err
 		}
@@ -161,7 +172,7 @@ func (s *BoltStore) GetLayerVersionCode(ctx context.Context, accountID, layer st
 		if err != nil {
 			return err
 		}
-		out, err = loadBlob(tx, fmt.Sprintf("layer %s version %d", layer, version), rec.Layer.CodeChecksum)
+		out, err = loadBlob(tx, fmt.Sprintf("layer %s version %d", layer, version), rec.blobKey(), rec.Layer.CodeChecksum)
 		return err
 	})
 	return out, err
@@ -284,7 +295,7 @@ func (s *BoltStore) DeleteLayerVersion(ctx context.Context, accountID, layer str
 		if err := b.Delete(layerKey(layer, version)); err != nil {
 			return err
 		}
-		return releaseBlob(tx, rec.Layer.CodeChecksum)
+		return releaseBlob(tx, rec.blobKey())
 	})
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -20,12 +21,13 @@ func mustLayer(t testing.TB, s *BoltStore, name, content string) fc.Layer {
 	return l
 }
 
-// blobStored reports whether the zip with checksum is still in the store.
+// blobStored reports whether a zip with checksum is still in the store.
 func blobStored(t testing.TB, s *BoltStore, checksum string) bool {
 	t.Helper()
 	var found bool
 	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
-		found = tx.Bucket([]byte(bucketBlobs)).Get([]byte(checksum)) != nil
+		k, _ := tx.Bucket([]byte(bucketBlobs)).Cursor().Seek([]byte(checksum + "-"))
+		found = k != nil && strings.HasPrefix(string(k), checksum+"-")
 		return nil
 	}))
 	return found

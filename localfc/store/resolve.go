@@ -34,7 +34,7 @@ func (s *BoltStore) ResolveFunction(ctx context.Context, accountID, service, qua
 				out.AdditionalVersionID, out.AdditionalWeight = id, w
 			}
 		}
-		code, err = loadBlob(tx, "function "+service+"/"+function, rec.Function.CodeChecksum)
+		code, err = loadBlob(tx, "function "+service+"/"+function, rec.blobKey(), rec.Function.CodeChecksum)
 		return err
 	})
 	if err != nil {

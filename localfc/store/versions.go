@@ -199,7 +199,7 @@ func (s *BoltStore) PublishVersion(ctx context.Context, accountID, service, desc
 			return err
 		}
 		for _, f := range fns {
-			if err := retainBlob(tx, f.Function.CodeChecksum); err != nil {
+			if err := retainBlob(tx, f.blobKey()); err != nil {
 				return err
 			}
 		}
@@ -331,7 +331,7 @@ func (s *BoltStore) DeleteVersion(ctx context.Context, accountID, service, versi
 			return err
 		}
 		for _, f := range rec.Functions {
-			if err := releaseBlob(tx, f.Function.CodeChecksum); err != nil {
+			if err := releaseBlob(tx, f.blobKey()); err != nil {
 				return err
 			}
 		}

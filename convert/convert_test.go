@@ -1,0 +1,166 @@
+package convert
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	return dir
+}
+
+func manifestOf(t *testing.T, res *Result) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, yaml.Unmarshal(res.Files[res.Manifest], &m))
+	return m
+}
+
+func TestFuncraftEventsBecomeTriggersAsFuncraftDeploysThem(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    fn:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}
+      Events:
+        logs:
+          Type: Log
+          Properties:
+            SourceConfig: {Logstore: src}
+            JobConfig: {MaxRetryTime: 1, TriggerInterval: 30}
+            LogConfig: {Project: p, Logstore: dst}
+            InvocationRole: acs:ram::1:role/log
+        topic:
+          Type: MNSTopic
+          Properties: {TopicName: t, Region: cn-beijing, InvocationRole: acs:ram::1:role/mns}
+        cdn:
+          Type: CDN
+          Properties: {EventName: LogFileCreated, EventVersion: '1.0.0', Notes: n, Filter: {Domain: [a.example.com]}, InvocationRole: r}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	assert.Empty(t, res.Report, "every event here converts")
+	m := manifestOf(t, res)
+	trig := m["services"].(map[string]any)["svc"].(map[string]any)["functions"].(map[string]any)["fn"].(map[string]any)["triggers"].(map[string]any)
+	logs := trig["logs"].(map[string]any)
+	assert.Equal(t, "log", logs["type"])
+	assert.Equal(t, "acs:log:${vars.region}:${vars.accountId}:project/p", logs["sourceArn"])
+	assert.Equal(t, map[string]any{
+		"sourceConfig": map[string]any{"logstore": "src"}, "jobConfig": map[string]any{"maxRetryTime": 1, "triggerInterval": 30},
+		"logConfig": map[string]any{"project": "p", "logstore": "dst"}, "functionParameter": map[string]any{}, "Enable": true,
+	}, logs["config"])
+	topic := trig["topic"].(map[string]any)
+	assert.Equal(t, "acs:mns:cn-beijing:${vars.accountId}:/topics/t", topic["sourceArn"])
+	assert.Equal(t, map[string]any{"NotifyContentFormat": "STREAM", "NotifyStrategy": "BACKOFF_RETRY"}, topic["config"])
+	cdn := trig["cdn"].(map[string]any)
+	assert.Equal(t, map[string]any{"domain": []any{"a.example.com"}}, cdn["config"].(map[string]any)["filter"])
+	assert.Equal(t, "${env.ACCOUNT_ID}", m["vars"].(map[string]any)["accountId"])
+}
+
+func TestFunignorePatternsAreRebasedOnEachCodeDirectory(t *testing.T) {
+	assert.Equal(t, []string{"*.log", "/build/", "!keep.log", "**/tmp"},
+		rebase([]string{"# comment", "*.log", "/src/build/", "other/dir", "!keep.log", "**/tmp", ""}, "src"))
+	assert.Equal(t, []string{"/other/dir", "*.log"}, rebase([]string{"other/dir", "*.log"}, ""))
+}
+
+func TestAnSYamlOfAnotherComponentOnlyIsNothingConverted(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"s.yaml": "edition: 1.0.0\nservices:\n  web:\n    component: devsapp/website\n"})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.ErrorIs(t, err, ErrNothingConverted)
+	require.Len(t, res.Report, 1)
+	assert.Equal(t, 3, res.Report[0].Line)
+	assert.True(t, strings.Contains(res.Report[0].What, "devsapp/website"))
+	assert.Nil(t, res.Files, "nothing to write")
+}
+
+func TestGlobalsFunctionPropertiesApplyToEveryFunctionThatDoesNotSetThem(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a/index.py": "x", "b/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Globals:
+  Function:
+    Runtime: python3
+    Timeout: 30
+    EnvironmentVariables: {STAGE: prod, REGION_NAME: hz}
+Outputs:
+  x: y
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    a:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, CodeUri: ./a}
+    b:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, CodeUri: ./b, Timeout: 5, EnvironmentVariables: {STAGE: dev}}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Report, 1)
+	assert.Equal(t, 8, res.Report[0].Line, "Outputs is reported")
+	fns := manifestOf(t, res)["services"].(map[string]any)["svc"].(map[string]any)["functions"].(map[string]any)
+	a, b := fns["a"].(map[string]any), fns["b"].(map[string]any)
+	assert.Equal(t, "python3", a["runtime"])
+	assert.Equal(t, 30, a["timeout"])
+	assert.Equal(t, 5, b["timeout"], "the function's own value wins")
+	assert.Equal(t, "prod", a["environmentVariables"].(map[string]any)["STAGE"])
+	assert.Equal(t, "dev", b["environmentVariables"].(map[string]any)["STAGE"])
+	assert.Equal(t, "hz", b["environmentVariables"].(map[string]any)["REGION_NAME"])
+}
+
+func TestAServerlessDevs3ProjectIsReportedNotConverted(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"s.yaml": "edition: 3.0.0\nresources:\n  hello:\n    component: fc3\n    props: {}\n"})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.ErrorIs(t, err, ErrNothingConverted)
+	require.Len(t, res.Report, 1)
+	assert.Equal(t, 3, res.Report[0].Line)
+	assert.Contains(t, res.Report[0].Todo, "Function Compute 3.0 API")
+}
+
+func TestASecretWrittenInTheTemplateIsKeptAndReported(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    a:
+      Type: 'Aliyun::Serverless::Function'
+      Properties:
+        Handler: index.handler
+        Runtime: python3
+        CodeUri: ./a
+        EnvironmentVariables:
+          DB_PASSWORD: hunter2
+          STAGE: prod
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Report, 1)
+	assert.Equal(t, 13, res.Report[0].Line)
+	assert.Contains(t, res.Report[0].Todo, "${env.DB_PASSWORD}")
+	assert.NotContains(t, res.Report[0].String(), "hunter2", "the report never repeats the value")
+}

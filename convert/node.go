@@ -1,0 +1,110 @@
+package convert
+
+import (
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Output manifests are built as yaml.v3 nodes, so that keys keep the order
+// a person expects and comments can say where a value came from.
+
+func mapping() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
+
+func str(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+func integer(n int64) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(n, 10)}
+}
+
+func boolean(b bool) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
+}
+
+func seq(items ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Content: items}
+}
+
+// set adds or replaces key in the mapping m. A head comment of v goes
+// above the key, where a reader looks for it.
+func set(m *yaml.Node, key string, v *yaml.Node) {
+	k := str(key)
+	k.HeadComment, v.HeadComment = v.HeadComment, ""
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i], m.Content[i+1] = k, v
+			return
+		}
+	}
+	m.Content = append(m.Content, k, v)
+}
+
+// get returns the value of key in mapping m, or nil.
+func get(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// keyNode returns the key node of key in mapping m (for its position), or nil.
+func keyNode(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return nil
+}
+
+// pairs calls f for each key and value of mapping m in order.
+func pairs(m *yaml.Node, f func(k, v *yaml.Node)) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		f(m.Content[i], m.Content[i+1])
+	}
+}
+
+// resolve follows YAML aliases and unwraps a document.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		} else if len(n.Content) > 0 {
+			n = n.Content[0]
+		} else {
+			return nil
+		}
+	}
+	return n
+}
+
+// isScalar reports whether n is a plain scalar (not null).
+func isScalar(n *yaml.Node) bool {
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null"
+}
+
+// copyNode deep-copies n without positions or comments, following aliases.
+func copyNode(n *yaml.Node) *yaml.Node {
+	n = resolve(n)
+	if n == nil {
+		return nil
+	}
+	out := &yaml.Node{Kind: n.Kind, Tag: n.ShortTag(), Value: n.Value, Style: n.Style &^ (yaml.TaggedStyle)}
+	for _, c := range n.Content {
+		out.Content = append(out.Content, copyNode(c))
+	}
+	return out
+}

@@ -1,0 +1,3 @@
+module fcdeploy.example/greeting
+
+go 1.22
