@@ -127,9 +127,6 @@ func TestTheCurrentExamplesLayerIsImportedByItsFunction(t *testing.T) {
 	_, client := deployCurrentExample(t)
 	out, err := client.InvokeFunction(context.Background(), "current", "", "greet", []byte("Ada"), fc.InvokeOptions{})
 	require.NoError(t, err)
-	if strings.Contains(string(out.Body), "No module named 'mylib'") {
-		t.Skip("the local runtime does not unpack layers into /opt yet (issue 9, local execution): the deployment itself is covered above")
-	}
 	assert.Empty(t, out.ErrorType, "%s", out.Body)
 	assert.Equal(t, "Hello, Ada, from the mylib layer", strings.Trim(string(out.Body), `"`))
 }
