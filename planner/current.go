@@ -6,7 +6,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -655,7 +654,7 @@ func (c *Change) TagsOnly() bool {
 }
 
 // destination resolves an async destination as written.
-func (c *currentDiff) destination(sd *serviceDiff, v string) (string, []string, error) {
+func (c *currentDiff) destination(v string) (string, []string, error) {
 	if v == "" || strings.HasPrefix(v, "acs:") {
 		return v, nil, nil
 	}
@@ -683,7 +682,7 @@ func (c *currentDiff) asyncConfig(sd *serviceDiff, df *DesiredFunction, q string
 		v   string
 		dst **fc.Destination
 	}{{ac.OnSuccess, &in.DestinationConfig.OnSuccess}, {ac.OnFailure, &in.DestinationConfig.OnFailure}} {
-		arn, d, err := c.destination(sd, side.v)
+		arn, d, err := c.destination(side.v)
 		if err != nil {
 			return nil, fmt.Errorf("function %s/%s: asyncInvokeConfig: %w", name, df.Name, err)
 		}
@@ -794,7 +793,7 @@ func (c *currentDiff) customDomains(services map[string]bool) error {
 
 func sortedStrings(s []string) []string {
 	out := slices.Clone(s)
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
