@@ -239,7 +239,7 @@ func printPromotedCode(streams *IOStreams, src *promote.Source) {
 // printConfigDifferences shows where the destination's configuration (the
 // manifest with its variables) differs from what runs in the source.
 func printConfigDifferences(ctx context.Context, streams *IOStreams, pr *promotionRun, from, to string) error {
-	srcLive, err := planner.ReadLive(ctx, pr.src.Client, deploy.ServiceNames(pr.lp.Project), planner.ReadOptions{})
+	srcLive, err := planner.ReadLive(ctx, pr.src.Client, deploy.ServiceNames(pr.lp.Project), planner.ReadOptions{Target: pr.src.planTarget()})
 	if err != nil {
 		return fmt.Errorf("reading the live state of %s: %w", from, err)
 	}
