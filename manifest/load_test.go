@@ -511,6 +511,17 @@ func TestAManifestUsingEveryFieldLoads(t *testing.T) {
 
 	archived := api.Function("archived")
 	assert.Equal(t, CodeSource{Kind: CodeOSS, Bucket: "full-artifacts", Object: "archived.jar", Pos: archived.Code.Pos}, archived.Code)
+
+	// The kinds of today's API.
+	assert.Equal(t, map[string]string{"team": "api", "stage": "prod"}, api.Tags)
+	assert.Equal(t, map[string]int64{"web": 2}, api.Alias("live").ProvisionFunctions)
+	assert.Equal(t, []string{"shared"}, jobs.Spec.Layers)
+	assert.Equal(t, "api/web", jobs.AsyncConfig.OnFailure)
+	assert.Equal(t, "live", jobs.AsyncConfig.Qualifier)
+	require.Len(t, p.Layers, 1)
+	assert.Equal(t, "Shared helpers", p.Layers[0].Description)
+	require.Len(t, p.CustomDomains, 1)
+	assert.Equal(t, "live", p.CustomDomains[0].Spec.RouteConfig.Routes[0].Qualifier)
 }
 
 func TestTheDecoderReportsEveryProblemOfAnAPIBlockAtOnce(t *testing.T) {
