@@ -844,15 +844,9 @@ func orderCurrent(changes []Change) {
 	for _, c := range changes {
 		in[c.Address] = true
 	}
-	var domains, asyncs, provisions, functions, layerDeletes []string
+	var functions, layerDeletes []string
 	for _, c := range changes {
 		switch {
-		case c.Kind == KindCustomDomain:
-			domains = append(domains, c.Address)
-		case c.Kind == KindAsyncConfig:
-			asyncs = append(asyncs, c.Address)
-		case c.Kind == KindProvision:
-			provisions = append(provisions, c.Address)
 		case c.Kind == KindFunction:
 			functions = append(functions, c.Address)
 		case c.Kind == KindLayer && c.Action == ActionDelete:
@@ -864,7 +858,11 @@ func orderCurrent(changes []Change) {
 		var extra []string
 		switch {
 		case c.Action == ActionDelete && (c.Kind == KindFunction || c.Kind == KindAlias || c.Kind == KindService):
-			extra = append(append(append(extra, domains...), provisions...), asyncs...)
+			for _, o := range changes {
+				if pointsAt(&o, c.Service) {
+					extra = append(extra, o.Address)
+				}
+			}
 			if c.Kind == KindService {
 				// Its tags record the layers: they go once the layers are gone.
 				extra = append(extra, layerDeletes...)
@@ -890,6 +888,40 @@ func orderCurrent(changes []Change) {
 		}
 		c.DependsOn = kept
 	}
+}
+
+// pointsAt says whether change o may point at something of service (a
+// route, a destination, a provision or async config of it), so that it must
+// go before a delete there. A domain or async config delete carries no
+// routes or destinations: it is assumed to.
+func pointsAt(o *Change, service string) bool {
+	switch o.Kind {
+	case KindProvision:
+		return o.Service == service
+	case KindAsyncConfig:
+		if o.Service == service || o.AsyncConfigInput == nil {
+			return true
+		}
+		dc := o.AsyncConfigInput.DestinationConfig
+		if dc == nil {
+			return false
+		}
+		for _, d := range []*fc.Destination{dc.OnSuccess, dc.OnFailure} {
+			if d != nil && (strings.Contains(d.Destination, ":services/"+service+"/") || strings.Contains(d.Destination, ":services/"+service+".")) {
+				return true
+			}
+		}
+	case KindCustomDomain:
+		if o.CustomDomainInput == nil || o.CustomDomainInput.RouteConfig == nil {
+			return true
+		}
+		for _, r := range o.CustomDomainInput.RouteConfig.Routes {
+			if r.ServiceName == service {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var currentKinds = map[Kind]bool{KindLayer: true, KindCustomDomain: true, KindAsyncConfig: true, KindProvision: true}

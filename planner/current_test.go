@@ -311,3 +311,23 @@ func TestTheProjectTagOfAnotherProjectIsKept(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{TagProject: "shop"}, p.Change("service.shop").Tags, "an untagged service is claimed")
 }
+
+func TestADeleteWaitsOnlyForWhatPointsAtItsService(t *testing.T) {
+	d := currentDesired()
+	live := currentLive(d)
+	d.Services[0].Functions = d.Services[0].Functions[:1] // api dropped
+	d.Services[0].Aliases[0].Provision = nil
+	d.CustomDomains = []DesiredCustomDomain{
+		{Name: "api.example.com", Input: fc.CustomDomainInput{Protocol: ptr("HTTP"), RouteConfig: &fc.RouteConfig{Routes: []fc.PathConfig{{Path: "/v2/*", ServiceName: "shop", FunctionName: "checkout"}}}}},
+		{Name: "www.example.com", Input: fc.CustomDomainInput{Protocol: ptr("HTTP"), RouteConfig: &fc.RouteConfig{Routes: []fc.PathConfig{{Path: "/", ServiceName: "elsewhere", FunctionName: "site"}}}}},
+	}
+	opt := diffOptions()
+	opt.Prune = true
+	p, err := Diff(d, live, opt)
+	require.NoError(t, err)
+	del := p.Change("function.shop/api")
+	require.NotNil(t, del)
+	assert.Contains(t, del.DependsOn, "custom_domain.api.example.com", "the domain stops routing to the service first")
+	assert.NotContains(t, del.DependsOn, "custom_domain.www.example.com", "a domain of another service is no reason to wait")
+	assert.Contains(t, del.DependsOn, "async_config.shop/api/LATEST")
+}
