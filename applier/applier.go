@@ -180,6 +180,9 @@ func Apply(ctx context.Context, api API, plan *planner.Plan, opt Options) (*Resu
 			return nil, fmt.Errorf("%s: the plan has no ETag to guard this %s; make plans with planner.ResolveETags", c.Subject(), c.Action)
 		}
 	}
+	if err := checkCurrent(api, plan, opt.Code); err != nil {
+		return nil, err
+	}
 	if opt.Code == nil {
 		for _, c := range plan.Changes {
 			if c.Code != nil && c.Code.Upload && c.Code.OSSObject == "" {
@@ -203,6 +206,7 @@ type run struct {
 	mu        sync.Mutex
 	etags     map[string]string // ETags produced by this apply, by address
 	published map[string]string // service -> version id
+	layers    map[string]string // layer -> ARN of the version this apply published
 }
 
 type stepDone struct {
@@ -331,6 +335,17 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 			}
 		}
 	}
+	// A step still waiting now waits on a dependency cycle: say so rather
+	// than leave it out of the result.
+	var cycle error
+	for i := range changes {
+		if !finished[i] {
+			skip(i, "its dependencies form a cycle (a planner bug): nothing was sent for it")
+			if cycle == nil {
+				cycle = steps[i].Err
+			}
+		}
+	}
 
 	res := &Result{Steps: steps, Published: r.published, Duration: time.Since(start), Interrupted: interrupted}
 	var errs *multierror.Error
@@ -358,6 +373,9 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 		case Skipped:
 			res.Summary.Skipped++
 		}
+	}
+	if cycle != nil {
+		errs = multierror.Append(errs, cycle)
 	}
 	if interrupted {
 		cause := ctx.Err()
@@ -418,7 +436,7 @@ func (r *run) do(ctx context.Context, c *planner.Change) (StepAction, error) {
 	case planner.KindAlias:
 		return r.alias(ctx, c)
 	}
-	return Failed, fmt.Errorf("unknown kind %q", c.Kind)
+	return r.current(ctx, c)
 }
 
 func needInput[T any](c *planner.Change, in *T) (*T, error) {
@@ -429,6 +447,19 @@ func needInput[T any](c *planner.Change, in *T) (*T, error) {
 }
 
 func (r *run) service(ctx context.Context, c *planner.Change) (StepAction, error) {
+	outcome, err := r.serviceConfig(ctx, c)
+	if err == nil && c.Action != planner.ActionDelete {
+		if err = r.tags(ctx, c); err != nil {
+			return Failed, err
+		}
+	}
+	return outcome, err
+}
+
+func (r *run) serviceConfig(ctx context.Context, c *planner.Change) (StepAction, error) {
+	if c.TagsOnly() {
+		return Updated, nil
+	}
 	switch c.Action {
 	case planner.ActionCreate:
 		in, err := needInput(c, c.ServiceInput)
@@ -493,14 +524,17 @@ func (r *run) function(ctx context.Context, c *planner.Change) (StepAction, erro
 	if send.Code, err = r.code(ctx, c); err != nil {
 		return Failed, err
 	}
+	if send.Layers, err = r.functionLayers(c, send.Layers); err != nil {
+		return Failed, err
+	}
 	switch c.Action {
 	case planner.ActionCreate:
-		return r.write(ctx, c, in, Created, func() (string, error) {
+		return r.write(ctx, c, &send, Created, func() (string, error) {
 			f, err := r.api.CreateFunction(ctx, c.Service, send)
 			return etagOf(f, err)
 		})
 	case planner.ActionUpdate:
-		return r.write(ctx, c, in, Updated, func() (string, error) {
+		return r.write(ctx, c, &send, Updated, func() (string, error) {
 			f, err := r.api.UpdateFunction(ctx, c.Service, c.Function, send, c.ETag)
 			return etagOf(f, err)
 		})

@@ -9,6 +9,13 @@
 // step skips its dependents while independent branches go on; every error is
 // reported together at the end.
 //
+// The kinds of today's API (layers, custom domains, async invoke and
+// provision configs, service tags; current.go) need an API implementing
+// CurrentAPI, and a layer's bytes a LayerCodeProvider; a plan that needs
+// what was not given is refused before anything is sent. Layer versions
+// and these configs carry no ETag: their writes are idempotent puts
+// (resent when the answer was lost) or settled by reading back.
+//
 // It owns the apply-time vocabulary (past-tense StepAction, Event phases)
 // and the Result. It must not plan, read live state beyond what a step
 // needs, or print: progress goes to Options.OnEvent and the caller decides

@@ -80,6 +80,7 @@ func PackageBuilt(ctx context.Context, p *manifest.Project, pk *packager.Package
 			})
 		}
 	}
+	packageLayers(ctx, g, p, pk, code)
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,12 @@ type CodeFunc func(ctx context.Context, service string, fn *manifest.Function) (
 // each function's code (packaged from the tree, or taken from a promotion
 // source).
 func Desired(ctx context.Context, p *manifest.Project, code CodeFunc) (*planner.Desired, error) {
+	return DesiredWithLayers(ctx, p, code, nil)
+}
+
+// DesiredWithLayers is Desired with the code of the project's layers
+// decided by layerCode (nil: the project must declare no layer).
+func DesiredWithLayers(ctx context.Context, p *manifest.Project, code CodeFunc, layerCode LayerCodeFunc) (*planner.Desired, error) {
 	d := &planner.Desired{Project: p.Name}
 	for i := range p.Services {
 		s := &p.Services[i]
@@ -53,6 +59,9 @@ func Desired(ctx context.Context, p *manifest.Project, code CodeFunc) (*planner.
 			})
 		}
 		d.Services = append(d.Services, ds)
+	}
+	if err := desiredCurrent(ctx, p, d, layerCode); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

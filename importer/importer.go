@@ -41,6 +41,18 @@ type provisionLister interface {
 	ListAllProvisionConfigs(ctx context.Context, service, alias string) ([]fc.ProvisionConfig, error)
 }
 
+// tagger reads and sets service tags, when the API offers them: import
+// writes a service's own tags into the manifest and claims the services it
+// imports for the project (the fcdeploy:project tag), which is how plans
+// tell a project's services from others'.
+type tagger interface {
+	GetResourceTags(ctx context.Context, resourceARN string) (*fc.ResourceTags, error)
+	TagResource(ctx context.Context, in fc.TagResourceInput) error
+}
+
+// ProjectTag is the tag by which fcdeploy knows a service's project.
+const ProjectTag = "fcdeploy:project"
+
 type asyncLister interface {
 	ListAllFunctionAsyncInvokeConfigs(ctx context.Context, service, function string) ([]fc.AsyncConfig, error)
 }
@@ -77,11 +89,16 @@ type Secret struct {
 // Result says what was imported.
 type Result struct {
 	Manifest                      string
+	Project                       string
 	Services, Functions, Triggers int
 	Aliases                       int
 	Secrets                       []Secret
 	// Notes lists what was not imported, for the user.
 	Notes []string
+	// Claimed lists the services import tagged as the project's own;
+	// Owned the ones another project's tag already claims.
+	Claimed []string
+	Owned   []string
 }
 
 // secretRE matches names of variables that look secret.
@@ -118,14 +135,22 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 		project = projectName(filepath.Base(dir))
 	}
 	set(root, "project", str(project))
+	im.res.Project = project
 	if opt.Environments != nil && len(opt.Environments.Content) > 0 {
 		set(root, "environments", opt.Environments)
+	}
+	tags, err := readTags(ctx, api, services)
+	if err != nil {
+		return nil, err
 	}
 	svcs := mapping()
 	for i := range services {
 		n, err := im.service(ctx, &services[i])
 		if err != nil {
 			return nil, err
+		}
+		if own := userTags(tags[services[i].ServiceName]); own != nil {
+			set(n, "tags", own)
 		}
 		set(svcs, services[i].ServiceName, n)
 	}
@@ -164,7 +189,67 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 	if err := os.Rename(tmp, manifestPath); err != nil {
 		return nil, err
 	}
+	if err := im.claim(ctx, api, services, tags, project); err != nil {
+		return im.res, err
+	}
 	return im.res, nil
+}
+
+// readTags reads each service's tags; nil when the API has no tags.
+func readTags(ctx context.Context, api API, services []fc.Service) (map[string]map[string]string, error) {
+	tg, ok := api.(tagger)
+	if !ok {
+		return nil, nil
+	}
+	out := make(map[string]map[string]string, len(services))
+	for _, s := range services {
+		t, err := tg.GetResourceTags(ctx, "services/"+s.ServiceName)
+		if err != nil {
+			return nil, fmt.Errorf("service %s: reading its tags: %w", s.ServiceName, err)
+		}
+		out[s.ServiceName] = t.Tags
+	}
+	return out, nil
+}
+
+// userTags is the node of a service's own tags, fcdeploy's left out (the
+// plan sets those); nil when there are none.
+func userTags(tags map[string]string) *yaml.Node {
+	n := mapping()
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if !strings.HasPrefix(k, "fcdeploy:") {
+			set(n, k, str(tags[k]))
+		}
+	}
+	if len(n.Content) == 0 {
+		return nil
+	}
+	return n
+}
+
+// claim tags the imported services that no project claims yet as the
+// project's own, once the manifest is written: importing a service is
+// adopting it, so the first plan after import has nothing to change. A
+// service another project claims keeps its tag.
+func (im *importer) claim(ctx context.Context, api API, services []fc.Service, tags map[string]map[string]string, project string) error {
+	tg, ok := api.(tagger)
+	if !ok {
+		return nil
+	}
+	for _, s := range services {
+		switch owner := tags[s.ServiceName][ProjectTag]; owner {
+		case project:
+		case "":
+			in := fc.TagResourceInput{ResourceARN: "services/" + s.ServiceName, Tags: map[string]string{ProjectTag: project}}
+			if err := tg.TagResource(ctx, in); err != nil {
+				return fmt.Errorf("service %s: tagging it as project %s's: %w", s.ServiceName, project, err)
+			}
+			im.res.Claimed = append(im.res.Claimed, s.ServiceName)
+		default:
+			im.res.Owned = append(im.res.Owned, s.ServiceName+" (project "+owner+")")
+		}
+	}
+	return nil
 }
 
 // selectServices lists the services to import, in name order; a named

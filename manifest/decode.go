@@ -38,13 +38,13 @@ type Shape struct {
 // loaded.
 var (
 	ServiceShape = Shape{Kind: "service", Type: reflect.TypeFor[fc.ServiceInput](),
-		Own: []string{"functions", "publish", "aliases"}}
+		Own: []string{"functions", "publish", "aliases", "tags"}}
 	FunctionShape = Shape{Kind: "function", Type: reflect.TypeFor[fc.FunctionInput](),
-		Own: []string{"code", "triggers", "build"}, Hidden: []string{"code"}}
+		Own: []string{"code", "triggers", "build", "asyncInvokeConfig"}, Hidden: []string{"code"}}
 	TriggerShape = Shape{Kind: "trigger", Type: reflect.TypeFor[fc.TriggerInput](),
 		Own: []string{"type", "config"}, Required: []string{"type", "config"}, Hidden: []string{"triggerType", "triggerConfig"}}
 	AliasShape = Shape{Kind: "alias", Type: reflect.TypeFor[fc.AliasInput](),
-		Own: []string{"version"}, Required: []string{"version"}, Hidden: []string{"versionId"}}
+		Own: []string{"version", "provision"}, Required: []string{"version"}, Hidden: []string{"versionId"}}
 )
 
 // apiFields are the fields of t the manifest accepts under their JSON

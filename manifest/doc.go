@@ -13,6 +13,10 @@
 // reflective walker into the fc input types by JSON name (decode.go); the
 // code in resources.go handles only the manifest's own keys (Shape.Own)
 // and the checks that span fields. A new API field needs no change here.
+// The manifest's own kinds of today's API (top-level layers and
+// customDomains, a function's asyncInvokeConfig, an alias's provision, a
+// service's tags) live in current.go; names they use (a layer,
+// SERVICE/FUNCTION) are checked here and resolved by the planner.
 //
 // It must not print, import cobra, talk to the network or read code
 // directories beyond checking that they exist: packaging is the

@@ -114,7 +114,7 @@ func (d *Document) load(dir string, opt LoadOptions) (*Project, []Diagnostic) {
 // Known fields of each mapping of the manifest. The JSON Schema in package
 // schema lists the same ones; a test there keeps the two in step.
 var (
-	ProjectFields     = []string{"project", "vars", "environments", "services"}
+	ProjectFields     = []string{"project", "vars", "environments", "layers", "services", "customDomains"}
 	EnvironmentFields = []string{"endpoint", "accountId", "region", "vars", "credentials"}
 	CredentialsFields = []string{"accessKeyIdEnv", "accessKeySecretEnv", "securityTokenEnv"}
 )
@@ -132,6 +132,10 @@ type loader struct {
 	// bad value can say which reference it came from.
 	origin map[*yaml.Node]string
 	mask   secretMask
+	// layerNames are the layers the project declares, for functions'
+	// references; later runs checks that need the whole project.
+	layerNames map[string]bool
+	later      []func(*Project)
 }
 
 // minMaskedLength is the shortest environment value masked in messages;
@@ -351,6 +355,14 @@ func (l *loader) project(root *yaml.Node) *Project {
 			l.errorf(n, "project", "project name %q must start with a letter or _ and contain only letters, digits, _ and -", p.Name)
 		}
 	}
+	l.layerNames = map[string]bool{}
+	if n := top.vals["layers"]; n != nil {
+		l.interpolate(n, "layers", r, "")
+		p.Layers = l.layers(n)
+		for _, ly := range p.Layers {
+			l.layerNames[ly.Name] = true
+		}
+	}
 	if n := top.vals["services"]; n != nil {
 		l.interpolate(n, "services", r, "")
 		for _, e := range l.entries(n, "services") {
@@ -358,6 +370,13 @@ func (l *loader) project(root *yaml.Node) *Project {
 				p.Services = append(p.Services, *s)
 			}
 		}
+	}
+	if n := top.vals["customDomains"]; n != nil {
+		l.interpolate(n, "customDomains", r, "")
+		p.CustomDomains = l.customDomains(n)
+	}
+	for _, check := range l.later {
+		check(p)
 	}
 	return p
 }

@@ -511,6 +511,17 @@ func TestAManifestUsingEveryFieldLoads(t *testing.T) {
 
 	archived := api.Function("archived")
 	assert.Equal(t, CodeSource{Kind: CodeOSS, Bucket: "full-artifacts", Object: "archived.jar", Pos: archived.Code.Pos}, archived.Code)
+
+	// The kinds of today's API.
+	assert.Equal(t, map[string]string{"team": "api", "stage": "prod"}, api.Tags)
+	assert.Equal(t, map[string]int64{"web": 2}, api.Alias("live").ProvisionFunctions)
+	assert.Equal(t, []string{"shared"}, jobs.Spec.Layers)
+	assert.Equal(t, "api/web", jobs.AsyncConfig.OnFailure)
+	assert.Equal(t, "live", jobs.AsyncConfig.Qualifier)
+	require.Len(t, p.Layers, 1)
+	assert.Equal(t, "Shared helpers", p.Layers[0].Description)
+	require.Len(t, p.CustomDomains, 1)
+	assert.Equal(t, "live", p.CustomDomains[0].Spec.RouteConfig.Routes[0].Qualifier)
 }
 
 func TestTheDecoderReportsEveryProblemOfAnAPIBlockAtOnce(t *testing.T) {
@@ -632,7 +643,7 @@ func TestRuntimesOfTodayAreAcceptedAndATooNewOneListsItsLanguage(t *testing.T) {
 	assert.Contains(t, got[0], `did you mean "nodejs18"?`, "of equally close runtimes, the newest is proposed")
 }
 
-func TestAnEmptyListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
+func TestAnEmptyOrAbsentLayersListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
 	t.Parallel()
 	p := load(t, minimal+"        layers: []\n", LoadOptions{})
 	body, err := json.Marshal(p.Services[0].Functions[0].Input())
@@ -640,5 +651,5 @@ func TestAnEmptyListIsSentSoThatItClearsTheLiveOne(t *testing.T) {
 	assert.Contains(t, string(body), `"layers":[]`)
 	body, err = json.Marshal(load(t, minimal, LoadOptions{}).Services[0].Functions[0].Input())
 	require.NoError(t, err)
-	assert.Contains(t, string(body), `"layers":null`, "left out, layers are not given")
+	assert.Contains(t, string(body), `"layers":[]`, "left out, layers are cleared too: the function is detached from layers dropped from the manifest")
 }

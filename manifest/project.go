@@ -54,6 +54,10 @@ type Project struct {
 	// Env is the environment selected with LoadOptions.Env, nil if none.
 	Env      *Environment
 	Services []Service // sorted by name
+	// Layers and CustomDomains are the top-level layers: and
+	// customDomains:, sorted by name.
+	Layers        []Layer
+	CustomDomains []CustomDomain
 
 	// mask hides the values read from the environment (see Redact).
 	mask *secretMask
@@ -89,7 +93,9 @@ type Service struct {
 	// Publish asks for a new version whenever versioned content changed.
 	Publish bool
 	Aliases []Alias // sorted by name
-	Pos     Pos
+	// Tags are the service's tags: (without fcdeploy's own).
+	Tags map[string]string
+	Pos  Pos
 }
 
 // CodeKind says where a function's code comes from.
@@ -129,8 +135,11 @@ type Function struct {
 	// in every output: values from ${env.*} and keys that look secret.
 	Sensitive map[string]bool
 	Triggers  []Trigger // sorted by name
-	Build     *Build    // nil: the code directory is shipped as it is
-	Pos       Pos
+	// AsyncConfig is the function's asyncInvokeConfig, nil when not
+	// written.
+	AsyncConfig *AsyncConfig
+	Build       *Build // nil: the code directory is shipped as it is
+	Pos         Pos
 }
 
 // Trigger is one trigger of a function. Spec.TriggerConfig is canonical
@@ -149,7 +158,12 @@ type Alias struct {
 	Version string
 	// Spec holds the alias's other API fields (Spec.VersionID is unset).
 	Spec fc.AliasInput
-	Pos  Pos
+	// Provision is the number of provisioned instances of each function
+	// of the service at this alias (provision: N); nil when not written.
+	// ProvisionFunctions is the per-function form (provision: {FN: N}).
+	Provision          *int64
+	ProvisionFunctions map[string]int64
+	Pos                Pos
 }
 
 // Service looks a service up by name.

@@ -31,6 +31,9 @@ func (l *loader) service(k, v *yaml.Node) *Service {
 	if b.has("publish") {
 		s.Publish, _ = l.boolean(b.vals["publish"], path+".publish")
 	}
+	if b.has("tags") {
+		s.Tags = l.tags(b)
+	}
 	for _, e := range l.entries(b.vals["aliases"], path+".aliases") {
 		s.Aliases = append(s.Aliases, l.alias(s, e[0], e[1]))
 	}
@@ -69,6 +72,9 @@ func (l *loader) alias(s *Service, k, v *yaml.Node) Alias {
 	a := Alias{Name: k.Value, Pos: l.pos(k)}
 	b := l.decodeShape(v, k, path, AliasShape, &a.Spec)
 	a.Version = l.str(b, "version")
+	if b.has("provision") {
+		a.Provision, a.ProvisionFunctions = l.provision(s, b)
+	}
 	l.checkDescription(b, a.Spec.Description)
 	if b.has("version") && a.Version != AliasVersionLatest && !versionIDRE.MatchString(a.Version) {
 		l.errorf(b.vals["version"], path+".version", "must be %q or a version id like \"3\", not %q", AliasVersionLatest, a.Version)
@@ -158,8 +164,18 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 			}
 		}
 	}
+	if b.has("layers") {
+		l.checkLayers(b, f.Spec.Layers)
+	} else if f.Runtime != fc.RuntimeCustomContainer {
+		// No layers written means none: dropping the key detaches the
+		// function from its layers (before --prune deletes them).
+		f.Spec.Layers = []string{}
+	}
 	for _, e := range l.entries(b.vals["triggers"], path+".triggers") {
 		f.Triggers = append(f.Triggers, l.trigger(s, &f, e[0], e[1]))
+	}
+	if b.has("asyncInvokeConfig") {
+		f.AsyncConfig = l.asyncConfig(s, b)
 	}
 	return f
 }

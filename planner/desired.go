@@ -7,6 +7,10 @@ import "github.com/fcdeploy/fcdeploy/fc"
 type Desired struct {
 	Project  string
 	Services []DesiredService
+	// Layers and CustomDomains are account-wide resources the project
+	// declares (see current.go).
+	Layers        []DesiredLayer
+	CustomDomains []DesiredCustomDomain
 }
 
 // DesiredService is one declared service. Config holds the desired service
@@ -23,6 +27,9 @@ type DesiredService struct {
 	// VersionDescription is the description of a version this plan publishes.
 	VersionDescription string
 	Aliases            []DesiredAlias
+	// Tags are the service's own tags; the planner adds fcdeploy's
+	// (TagProject, TagLayers) to every managed service.
+	Tags map[string]string
 	// Managed false means the service itself belongs to someone else:
 	// fcdeploy never creates or updates its configuration (it must exist),
 	// and only manages the functions, triggers and aliases listed here.
@@ -39,6 +46,10 @@ type DesiredFunction struct {
 	// secret: masked in output and hashed in plan files.
 	Sensitive map[string]bool
 	Triggers  []DesiredTrigger
+	// AsyncConfig is the function's async invoke configuration, nil when
+	// not managed. Config.Layers may name layers of Desired.Layers: the
+	// planner resolves them to version ARNs.
+	AsyncConfig *DesiredAsyncConfig
 }
 
 // DesiredCode says which code a function should run.
@@ -72,6 +83,11 @@ type DesiredAlias struct {
 	Version                 string
 	Description             string
 	AdditionalVersionWeight map[string]float64
+	// Provision is the number of provisioned instances of every declared
+	// function of the service at this alias; nil when not managed.
+	// ProvisionFunctions sets it for the functions it names only.
+	Provision          *int64
+	ProvisionFunctions map[string]int64
 }
 
 // VersionLatest is the DesiredAlias.Version that follows the newest version.

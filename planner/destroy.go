@@ -77,6 +77,7 @@ func DestroyPlan(live *Live, services []string) (*Plan, error) {
 			ETag: ls.Service.ETag, DependsOn: serviceDeps,
 		})
 	}
+	destroyCurrent(p, live, services)
 	p.Changes = sortByDependencies(p.Changes)
 	return p, nil
 }

@@ -42,8 +42,19 @@ func Diff(d *Desired, live *Live, opt Options) (*Plan, error) {
 		NotManaged:    []string{},
 		SecretSalt:    NewSalt(),
 	}
+	cur, err := newCurrentDiff(d, live, opt, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := cur.layers(); err != nil {
+		return nil, err
+	}
 	services := slices.Clone(d.Services)
 	slices.SortFunc(services, func(a, b DesiredService) int { return strings.Compare(a.Name, b.Name) })
+	if services, err = cur.resolveLayers(services); err != nil {
+		return nil, err
+	}
+	declaredServices := map[string]bool{}
 	for i := range services {
 		ds := &services[i]
 		if i > 0 && services[i-1].Name == ds.Name {
@@ -57,7 +68,16 @@ func Diff(d *Desired, live *Live, opt Options) (*Plan, error) {
 		if err := sd.run(); err != nil {
 			return nil, err
 		}
+		if err := cur.service(sd); err != nil {
+			return nil, err
+		}
+		declaredServices[ds.Name] = true
 	}
+	if err := cur.customDomains(declaredServices); err != nil {
+		return nil, err
+	}
+	cur.pruneLayers()
+	orderCurrent(p.Changes)
 	slices.Sort(p.NotManaged)
 	p.Changes = sortByDependencies(p.Changes)
 	return p, nil

@@ -14,6 +14,15 @@
 // it once the live state moved on, before anything is written. Plan.Limit
 // narrows a plan to some services or functions and what they depend on.
 //
+// The kinds of today's API (current.go): layers (a version published only
+// when the zip checksum or configuration differ from the newest live one;
+// functions name layers, resolved to version ARNs), custom domains, async
+// invoke configs (SERVICE/FUNCTION destinations resolved to ARNs with
+// Options.Target), provision configs and service tags. They are read when
+// the API implements CurrentAPI, ordered around what they point at, pruned
+// and destroyed; fcdeploy:project and fcdeploy:layers tags on the project's
+// services record what the project owns.
+//
 // It must not write to an account (the applier does), print, or know about
 // YAML, cobra or how plans are shown (package render does).
 //

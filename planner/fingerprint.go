@@ -29,7 +29,7 @@ func Fingerprint(d *Desired, salt string) string {
 		}
 	}
 	warmDigests(salt, secrets)
-	c := Desired{Project: d.Project, Services: slices.Clone(d.Services)}
+	c := Desired{Project: d.Project, Services: slices.Clone(d.Services), Layers: d.Layers, CustomDomains: d.CustomDomains}
 	slices.SortFunc(c.Services, func(a, b DesiredService) int { return strings.Compare(a.Name, b.Name) })
 	for i := range c.Services {
 		s := &c.Services[i]

@@ -26,6 +26,16 @@ type API interface {
 // Live is the live state of the declared services of one account.
 type Live struct {
 	Services map[string]*LiveService
+	// Current says the kinds of today's API were read (the API given to
+	// ReadLive implements CurrentAPI); the rest is empty otherwise.
+	Current bool
+	// Layers is the newest version of every layer of the account;
+	// LayerVersions the version numbers of the layers the project owns
+	// (named in its services' TagLayers tags).
+	Layers        map[string]*fc.Layer
+	LayerVersions map[string][]int32
+	// CustomDomains are the account's custom domains.
+	CustomDomains map[string]*fc.CustomDomain
 }
 
 // LiveService is one service as it is live. Service is nil when the service
@@ -43,6 +53,12 @@ type LiveService struct {
 	// tell whether LATEST differs from it.
 	NewestVersionService   *fc.Service
 	NewestVersionFunctions map[string]*fc.Function
+	// Tags of the service; AsyncConfigs by function then qualifier
+	// (LATEST for none); Provisions with a target above 0 by
+	// ProvisionKey(alias, function). Read only when Live.Current.
+	Tags         map[string]string
+	AsyncConfigs map[string]map[string]*fc.AsyncConfig
+	Provisions   map[string]*fc.ProvisionConfig
 }
 
 // NewestVersion is the id of the newest version, or "".
@@ -57,6 +73,9 @@ func (s *LiveService) NewestVersion() string {
 type ReadOptions struct {
 	// Parallelism bounds concurrent requests; 0 means 8.
 	Parallelism int
+	// Target names the account, for the ARNs of service tags; without
+	// it the partial ARN services/NAME is used.
+	Target Target
 }
 
 // ReadLive reads the live state of the named services, and nothing else,
@@ -211,6 +230,11 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 			if _, ok := ls.Triggers[fn]; !ok {
 				delete(ls.Functions, fn)
 			}
+		}
+	}
+	if cur, ok := api.(CurrentAPI); ok {
+		if err := readCurrent(ctx, cur, live, opt, limit); err != nil {
+			return nil, err
 		}
 	}
 	return live, nil

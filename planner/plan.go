@@ -37,6 +37,11 @@ const (
 	KindTrigger  Kind = "trigger"
 	KindVersion  Kind = "version"
 	KindAlias    Kind = "alias"
+	// Kinds of today's API (current.go).
+	KindLayer        Kind = "layer"
+	KindCustomDomain Kind = "custom_domain"
+	KindAsyncConfig  Kind = "async_config"
+	KindProvision    Kind = "provision"
 )
 
 // Target names the account a plan was made for. A saved plan is applied
@@ -132,6 +137,23 @@ type Change struct {
 	// Sensitive lists the environment variable keys of FunctionInput whose
 	// values are secret.
 	Sensitive []string `json:"sensitive,omitempty"`
+
+	// Inputs of the kinds of today's API (current.go). A layer change
+	// publishes LayerInput with the code of Code, or deletes
+	// LayerVersions. FunctionLayers maps an index of FunctionInput.Layers
+	// to the layer whose version this apply publishes (the ARN is known
+	// only then). A tags change sets Tags and removes UntagKeys of
+	// ResourceARN (a service's change: its tags). A provision change puts ProvisionTarget (0 deletes).
+	LayerInput        *fc.PublishLayerVersionInput `json:"layer_input,omitempty"`
+	LayerVersions     []int32                      `json:"layer_versions,omitempty"`
+	FunctionLayers    map[int]string               `json:"function_layers,omitempty"`
+	CustomDomainInput *fc.CustomDomainInput        `json:"custom_domain_input,omitempty"`
+	AsyncConfigInput  *fc.AsyncConfigInput         `json:"async_config_input,omitempty"`
+	Qualifier         string                       `json:"qualifier,omitempty"`
+	ProvisionTarget   *int64                       `json:"provision_target,omitempty"`
+	ResourceARN       string                       `json:"resource_arn,omitempty"`
+	Tags              map[string]string            `json:"tags,omitempty"`
+	UntagKeys         []string                     `json:"untag_keys,omitempty"`
 
 	// redacted is set on changes read from a plan file whose sensitive
 	// values are hashes, until FillSecrets restores them.
@@ -249,6 +271,9 @@ func AliasAddress(service, alias string) string { return "alias." + service + "/
 func (c *Change) Subject() string {
 	switch c.Kind {
 	case KindService:
+		if c.Address == ServiceTagsAddress(c.Service) {
+			return "tags of service " + c.Service
+		}
 		return "service " + c.Service
 	case KindFunction:
 		return "function " + c.Service + "/" + c.Function
@@ -256,6 +281,14 @@ func (c *Change) Subject() string {
 		return "trigger " + c.Service + "/" + c.Function + "/" + c.Name
 	case KindAlias:
 		return "alias " + c.Service + "/" + c.Name
+	case KindLayer:
+		return "layer " + c.Name
+	case KindCustomDomain:
+		return "custom domain " + c.Name
+	case KindAsyncConfig:
+		return "async invoke config of " + c.Service + "/" + c.Function + " (" + c.Qualifier + ")"
+	case KindProvision:
+		return "provision config of " + c.Service + "/" + c.Function + " at " + c.Name
 	case KindVersion:
 		if c.Name != "" {
 			return "version " + c.Service + "/" + c.Name

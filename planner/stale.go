@@ -54,6 +54,7 @@ func LiveETags(live *Live) map[string]string {
 			out[PublishAddress(name)] = v
 		}
 	}
+	currentStamps(live, out)
 	return out
 }
 
@@ -70,7 +71,9 @@ func stamp(etag, modified string) string {
 func (p *Plan) Services() []string {
 	set := map[string]bool{}
 	for _, c := range p.Changes {
-		set[c.Service] = true
+		if c.Service != "" { // layers and custom domains belong to no service
+			set[c.Service] = true
+		}
 	}
 	for addr := range p.LiveETags {
 		if s := serviceOf(addr); s != "" {
@@ -82,9 +85,9 @@ func (p *Plan) Services() []string {
 
 // serviceOf is the service of an address: "function.shop/api" -> "shop".
 func serviceOf(addr string) string {
-	_, rest, ok := strings.Cut(addr, ".")
-	if !ok {
-		return ""
+	kind, rest, ok := strings.Cut(addr, ".")
+	if !ok || kind == string(KindLayer) || kind == string(KindCustomDomain) {
+		return "" // account-wide: no service
 	}
 	svc, _, _ := strings.Cut(rest, "/")
 	return svc

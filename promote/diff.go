@@ -18,9 +18,15 @@ type ConfigDifference struct {
 
 // ConfigDifferences compares the destination's desired state with the
 // source's live state, field by field. Aliases and versions are left out:
-// they follow each environment's own history.
-func ConfigDifferences(desired *planner.Desired, sourceLive *planner.Live) ([]ConfigDifference, error) {
-	diff, err := planner.Diff(desired, sourceLive, planner.Options{})
+// they follow each environment's own history. source names the source's
+// account, for the ARNs of SERVICE/FUNCTION async destinations (resolved
+// there, so the same function of each environment is no difference).
+func ConfigDifferences(desired *planner.Desired, sourceLive *planner.Live, source ...planner.Target) ([]ConfigDifference, error) {
+	var opt planner.Options
+	if len(source) > 0 {
+		opt.Target = source[0]
+	}
+	diff, err := planner.Diff(desired, sourceLive, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,10 @@
 // function of the destination gets the very bytes the source runs (same
 // codeChecksum), downloaded from the source with GetFunctionCode or read from
 // the artifacts.json record of `fcdeploy package`, never rebuilt from the
-// working tree. The configuration stays the destination's own (the manifest
-// with its variables).
+// working tree. Layers are promoted the same way: the destination publishes
+// the bytes of the newest version live in the source, checksum-checked. The
+// configuration stays the destination's own (the manifest with its
+// variables).
 //
 // It owns reading the source's live code (Source, a deploy.CodeFunc and an
 // applier.CodeProvider in one), the comparison of the destination's

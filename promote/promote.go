@@ -32,6 +32,7 @@ type Source struct {
 	artifacts *packager.Artifacts
 	artPath   string
 	live      map[string]*fc.Function // by service/function
+	layers    map[string]*fc.Layer    // newest version, by layer name
 
 	mu    sync.Mutex
 	cache map[string][]byte
@@ -55,7 +56,7 @@ func key(service, function string) string { return service + "/" + function }
 // source runs: code that was not tested there is refused. Every problem is
 // reported at once, each naming its function.
 func ReadSource(ctx context.Context, api API, env string, proj *manifest.Project, artifactsPath string) (*Source, error) {
-	s := &Source{env: env, api: api, live: map[string]*fc.Function{}, cache: map[string][]byte{}}
+	s := &Source{env: env, api: api, live: map[string]*fc.Function{}, layers: map[string]*fc.Layer{}, cache: map[string][]byte{}}
 	if artifactsPath != "" {
 		a, err := packager.ReadArtifacts(artifactsPath)
 		if err != nil {
@@ -86,6 +87,15 @@ func ReadSource(ctx context.Context, api API, env string, proj *manifest.Project
 				}
 			}
 			s.live[key(svc.Name, f.Name)] = live
+		}
+	}
+	if len(proj.Layers) > 0 {
+		la, ok := api.(LayerAPI)
+		if !ok {
+			return nil, fmt.Errorf("cannot promote from %s: the project declares layers and the API given cannot read them", env)
+		}
+		if err := s.readLayers(ctx, la, proj); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if len(errs) > 0 {

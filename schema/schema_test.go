@@ -164,7 +164,7 @@ func TestSchemaMessagesAreInPlainEnglish(t *testing.T) {
 			`fcdeploy.yaml:7:9: services.svc.functions.fn.handlr: unknown field "handlr"; did you mean "handler"?`,
 		}},
 		{"an unrelated field lists the allowed ones", minimal + "    colour: blue\n", []string{
-			`fcdeploy.yaml:9:5: services.svc.colour: unknown field "colour"; allowed here: aliases, description, functions, internetAccess, logConfig, nasConfig, ossMountConfig, publish, role, tracingConfig, vpcConfig`,
+			`fcdeploy.yaml:9:5: services.svc.colour: unknown field "colour"; allowed here: aliases, description, functions, internetAccess, logConfig, nasConfig, ossMountConfig, publish, role, tags, tracingConfig, vpcConfig`,
 		}},
 		{"a limit states the rule and the value", minimal + "        memorySize: 100\n", []string{
 			`fcdeploy.yaml:9:21: services.svc.functions.fn.memorySize: must be a multiple of 64 between 128 and 3072, not 100`,

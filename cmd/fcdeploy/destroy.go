@@ -56,7 +56,7 @@ func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error
 	}
 	defer t.Close()
 	services := deploy.ServiceNames(lp.Project)
-	live, err := planner.ReadLive(ctx, t.Client, services, planner.ReadOptions{})
+	live, err := planner.ReadLive(ctx, t.Client, services, planner.ReadOptions{Target: t.planTarget()})
 	if err != nil {
 		return fmt.Errorf("reading the live state from %s: %w", t, err)
 	}

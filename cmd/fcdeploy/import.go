@@ -90,6 +90,12 @@ func runImport(cmd *cobra.Command, streams *IOStreams, dir string, opts *importO
 	for _, n := range res.Notes {
 		fmt.Fprintln(w, "Note: "+n)
 	}
+	if len(res.Claimed) > 0 {
+		fmt.Fprintf(w, "Tagged %s %s=%s: the project now owns them.\n", strings.Join(res.Claimed, ", "), importer.ProjectTag, res.Project)
+	}
+	for _, o := range res.Owned {
+		fmt.Fprintf(w, "Note: service %s is claimed by another project's %s tag; its plans keep that tag.\n", o, importer.ProjectTag)
+	}
 	return nil
 }
 

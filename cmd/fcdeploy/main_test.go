@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,6 +30,12 @@ func TestScripts(t *testing.T) {
 			// Every script gets its own embedded Function Compute.
 			env.Setenv("FCDEPLOY_HOME", env.WorkDir+"/.fcdeploy-home")
 			env.Setenv("NO_COLOR", "1")
+			// Scripts may copy a project from examples/ (cp -r).
+			examples, err := filepath.Abs("../../examples")
+			if err != nil {
+				return err
+			}
+			env.Setenv("EXAMPLES", examples)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -106,7 +106,7 @@ func loadProject(ctx context.Context, o *projectOptions, withCode bool) (*loaded
 	if err != nil {
 		return nil, redacted(p, err)
 	}
-	d, err := deploy.Desired(ctx, p, code.FromPackage)
+	d, err := deploy.DesiredWithLayers(ctx, p, code.FromPackage, code.LayerFromPackage)
 	if err != nil {
 		return nil, redacted(p, err)
 	}
@@ -137,7 +137,7 @@ func (o *projectOptions) stdin() io.Reader {
 
 // makePlan reads the live state of the project's services and diffs.
 func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*planner.Plan, error) {
-	live, err := planner.ReadLive(ctx, t.Client, deploy.ServiceNames(lp.Project), planner.ReadOptions{})
+	live, err := planner.ReadLive(ctx, t.Client, deploy.ServiceNames(lp.Project), planner.ReadOptions{Target: t.planTarget()})
 	if err != nil {
 		return nil, fmt.Errorf("reading the live state from %s: %w", t, err)
 	}
@@ -147,7 +147,7 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	if err != nil {
 		return nil, fmt.Errorf("comparing code with %s: %w", t, err)
 	}
-	plan, err := planner.Diff(cmp.Desired, live, planner.Options{Prune: prune})
+	plan, err := planner.Diff(cmp.Desired, live, planner.Options{Prune: prune, Target: t.planTarget()})
 	if err != nil {
 		return nil, err
 	}

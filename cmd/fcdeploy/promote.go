@@ -184,7 +184,7 @@ func loadPromotion(ctx context.Context, path, from, to, artifacts string) (_ *pr
 	if r.code, err = promote.ReadSource(ctx, r.src.Client, from, dstProj, artifacts); err != nil {
 		return nil, err
 	}
-	desired, err := deploy.Desired(ctx, dstProj, r.code.CodeFor)
+	desired, err := deploy.DesiredWithLayers(ctx, dstProj, r.code.CodeFor, r.code.LayerFor)
 	if err != nil {
 		return nil, err
 	}
@@ -239,11 +239,11 @@ func printPromotedCode(streams *IOStreams, src *promote.Source) {
 // printConfigDifferences shows where the destination's configuration (the
 // manifest with its variables) differs from what runs in the source.
 func printConfigDifferences(ctx context.Context, streams *IOStreams, pr *promotionRun, from, to string) error {
-	srcLive, err := planner.ReadLive(ctx, pr.src.Client, deploy.ServiceNames(pr.lp.Project), planner.ReadOptions{})
+	srcLive, err := planner.ReadLive(ctx, pr.src.Client, deploy.ServiceNames(pr.lp.Project), planner.ReadOptions{Target: pr.src.planTarget()})
 	if err != nil {
 		return fmt.Errorf("reading the live state of %s: %w", from, err)
 	}
-	diffs, err := promote.ConfigDifferences(pr.lp.Desired, srcLive)
+	diffs, err := promote.ConfigDifferences(pr.lp.Desired, srcLive, pr.src.planTarget())
 	if err != nil {
 		return err
 	}
