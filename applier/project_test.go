@@ -143,7 +143,11 @@ func shopProject(t testing.TB) *project {
 // planFor reads the live state of the project's services and diffs it.
 func planFor(t testing.TB, api planner.API, p *project, prune bool) *planner.Plan {
 	t.Helper()
-	live, err := planner.ReadLive(context.Background(), api, p.services(), planner.ReadOptions{})
+	read := planner.ReadOptions{}
+	if !prune { // as the CLI plans
+		read.AsyncConfigsOf = planner.DeclaredAsyncConfigs(p.desired)
+	}
+	live, err := planner.ReadLive(context.Background(), api, p.services(), read)
 	require.NoError(t, err)
 	plan, err := planner.Diff(p.desired, live, planner.Options{Prune: prune})
 	require.NoError(t, err)

@@ -149,23 +149,10 @@ func readCurrent(ctx context.Context, api CurrentAPI, live *Live, opt ReadOption
 			}
 			return nil
 		})
-		g.Go(func() error {
-			pcs, err := api.ListAllProvisionConfigs(gctx, name, "")
-			if err != nil {
-				return fmt.Errorf("service %s: list provision configs: %w", name, err)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for i := range pcs {
-				parts := strings.Split(pcs[i].Resource, "#")
-				if len(parts) != 4 || parts[1] != name || pcs[i].Target <= 0 {
-					continue
-				}
-				ls.Provisions[ProvisionKey(parts[2], parts[3])] = &pcs[i]
-			}
-			return nil
-		})
 		for fn := range ls.Functions {
+			if opt.AsyncConfigsOf != nil && !opt.AsyncConfigsOf(name, fn) {
+				continue
+			}
 			g.Go(func() error {
 				acs, err := api.ListAllFunctionAsyncInvokeConfigs(gctx, name, fn)
 				if fc.IsNotFound(err) {
@@ -185,6 +172,26 @@ func readCurrent(ctx context.Context, api CurrentAPI, live *Live, opt ReadOption
 			})
 		}
 	}
+	// Provision configs: one list for the account rather than one per
+	// service, started once every service has its map.
+	g.Go(func() error {
+		pcs, err := api.ListAllProvisionConfigs(gctx, "", "")
+		if err != nil {
+			return fmt.Errorf("list provision configs: %w", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for i := range pcs {
+			parts := strings.Split(pcs[i].Resource, "#")
+			if len(parts) != 4 || pcs[i].Target <= 0 {
+				continue
+			}
+			if ls := live.Services[parts[1]]; ls != nil && ls.Service != nil {
+				ls.Provisions[ProvisionKey(parts[2], parts[3])] = &pcs[i]
+			}
+		}
+		return nil
+	})
 	if err := g.Wait(); err != nil {
 		return err
 	}

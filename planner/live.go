@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,6 +77,45 @@ type ReadOptions struct {
 	// Target names the account, for the ARNs of service tags; without
 	// it the partial ARN services/NAME is used.
 	Target Target
+	// AsyncConfigsOf says which functions' async invoke configs to list,
+	// one request each; nil lists every function's. A plan without
+	// --prune needs only the functions that declare one: an undeclared
+	// config is neither changed nor deleted then.
+	AsyncConfigsOf func(service, function string) bool
+}
+
+// DeclaredAsyncConfigs is ReadOptions.AsyncConfigsOf for a plan of d
+// without --prune: the functions that declare asyncInvokeConfig.
+func DeclaredAsyncConfigs(d *Desired) func(service, function string) bool {
+	declared := map[string]bool{}
+	for _, s := range d.Services {
+		for _, f := range s.Functions {
+			if f.AsyncConfig != nil {
+				declared[s.Name+"/"+f.Name] = true
+			}
+		}
+	}
+	return func(service, function string) bool { return declared[service+"/"+function] }
+}
+
+// RecordedAsyncConfigs is ReadOptions.AsyncConfigsOf for checking a saved
+// plan: the functions whose async configs it read or changes.
+func (p *Plan) RecordedAsyncConfigs() func(service, function string) bool {
+	read := map[string]bool{}
+	for addr := range p.LiveETags {
+		if rest, ok := strings.CutPrefix(addr, string(KindAsyncConfig)+"."); ok {
+			parts := strings.SplitN(rest, "/", 3)
+			if len(parts) == 3 {
+				read[parts[0]+"/"+parts[1]] = true
+			}
+		}
+	}
+	for _, c := range p.Changes {
+		if c.Kind == KindAsyncConfig {
+			read[c.Service+"/"+c.Function] = true
+		}
+	}
+	return func(service, function string) bool { return read[service+"/"+function] }
 }
 
 // ReadLive reads the live state of the named services, and nothing else,

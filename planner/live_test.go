@@ -301,3 +301,20 @@ func BenchmarkDiffOf1000Functions(b *testing.B) {
 		}
 	}
 }
+
+func TestAPlanWithoutPruneListsAsyncConfigsOnlyOfFunctionsThatDeclareOne(t *testing.T) {
+	d := manyFunctions(5)
+	d.Services[0].Functions[0].AsyncConfig = &DesiredAsyncConfig{}
+	declared := DeclaredAsyncConfigs(d)
+	assert.True(t, declared("shop", d.Services[0].Functions[0].Name))
+	assert.False(t, declared("shop", d.Services[0].Functions[1].Name))
+
+	p := &Plan{
+		LiveETags: map[string]string{AsyncConfigAddress("shop", "a", "LATEST"): "x", FunctionAddress("shop", "b"): "y"},
+		Changes:   []Change{{Kind: KindAsyncConfig, Service: "shop", Function: "c"}},
+	}
+	recorded := p.RecordedAsyncConfigs()
+	assert.True(t, recorded("shop", "a"), "read when the plan was made")
+	assert.True(t, recorded("shop", "c"), "changed by the plan")
+	assert.False(t, recorded("shop", "b"))
+}

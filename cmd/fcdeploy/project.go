@@ -137,7 +137,11 @@ func (o *projectOptions) stdin() io.Reader {
 
 // makePlan reads the live state of the project's services and diffs.
 func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*planner.Plan, error) {
-	live, err := planner.ReadLive(ctx, t.Client, deploy.ServiceNames(lp.Project), planner.ReadOptions{Target: t.planTarget()})
+	read := planner.ReadOptions{Target: t.planTarget()}
+	if !prune {
+		read.AsyncConfigsOf = planner.DeclaredAsyncConfigs(lp.Desired)
+	}
+	live, err := planner.ReadLive(ctx, t.Client, deploy.ServiceNames(lp.Project), read)
 	if err != nil {
 		return nil, fmt.Errorf("reading the live state from %s: %w", t, err)
 	}
