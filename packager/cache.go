@@ -115,14 +115,14 @@ func (p *Packager) cacheRead(dir, root, key string) *Archive {
 		_ = os.Remove(metaPath)
 		return nil
 	}
-	data, sum, err := readChecksummed(zipPath, m.Size, p.opt.MaxSize)
+	sum, err := checksumFile(zipPath, m.Size, p.opt.MaxSize)
 	if err != nil || sum != m.Checksum {
 		_ = os.Remove(metaPath)
 		_ = os.Remove(zipPath)
 		return nil
 	}
 	return &Archive{
-		Zip: data, Path: zipPath, Checksum: m.Checksum, Size: m.Size, Files: m.Files,
+		Path: zipPath, Checksum: m.Checksum, Size: m.Size, Files: m.Files,
 		Source: dir, Cached: true,
 	}
 }
@@ -174,35 +174,67 @@ func writeAtomic(path string, data []byte) error {
 	return nil
 }
 
-// readChecksummed reads a file of the given size and its CodeChecksum in one
-// pass, checksumming each chunk while it is still in the CPU cache. A file
-// of another size, or over limit, is an error.
-func readChecksummed(path string, size, limit int64) ([]byte, string, error) {
+// checksumFile streams a file of the given size through CodeChecksum with a
+// recycled buffer: a warm run verifies the cached zip without holding it in
+// memory (reading it whole into a fresh buffer cost more in page faults
+// than the checksum itself). A file of another size, or over limit, is an
+// error.
+func checksumFile(path string, size, limit int64) (string, error) {
 	if size < 0 || size > limit {
-		return nil, "", fmt.Errorf("size %d out of range", size)
+		return "", fmt.Errorf("size %d out of range", size)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	defer f.Close()
-	data := make([]byte, size+1) // one more byte to notice a longer file
+	buf := getBuf(chunkSize)[:chunkSize]
+	defer putBuf(buf)
 	h := fc.NewChecksumHash()
-	const chunk = 256 << 10
-	n := 0
-	for n < len(data) {
-		m, err := f.Read(data[n:min(n+chunk, len(data))])
-		h.Write(data[n : n+m])
-		n += m
+	var n int64
+	for {
+		m, err := f.Read(buf)
+		h.Write(buf[:m])
+		n += int64(m)
+		if n > size {
+			return "", fmt.Errorf("longer than the recorded %d bytes", size)
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, "", err
+			return "", err
 		}
 	}
-	if int64(n) != size {
-		return nil, "", fmt.Errorf("size %d, expected %d", n, size)
+	if n != size {
+		return "", fmt.Errorf("size %d, expected %d", n, size)
 	}
-	return data[:n], strconv.FormatUint(h.Sum64(), 10), nil
+	return strconv.FormatUint(h.Sum64(), 10), nil
+}
+
+// chunkSize is the read size of checksumFile: small enough to stay in the
+// CPU cache between the read and the checksum.
+const chunkSize = 256 << 10
+
+// readVerified reads a whole file and checks it against the size and
+// checksum recorded when it was packaged.
+func readVerified(path string, size int64, checksum string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data := make([]byte, size+1) // one more byte to notice a longer file
+	n, err := io.ReadFull(f, data)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	if int64(n) != size {
+		return nil, fmt.Errorf("%s is %d bytes, %d were packaged; run the command again", path, n, size)
+	}
+	data = data[:n]
+	if sum := fc.CodeChecksum(data); sum != checksum {
+		return nil, fmt.Errorf("%s changed since it was packaged (checksum %s, expected %s); run the command again", path, sum, checksum)
+	}
+	return data, nil
 }

@@ -491,7 +491,9 @@ func TestPrebuiltZipIsUsedByteForByte(t *testing.T) {
 	assert.Equal(t, buf.Bytes(), a.Zip)
 	assert.Equal(t, fc.CodeChecksum(buf.Bytes()), a.Checksum)
 	assert.Equal(t, 1, a.Files)
-	assert.Equal(t, base64.StdEncoding.EncodeToString(buf.Bytes()), a.Base64())
+	b64, err := a.Base64()
+	require.NoError(t, err)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(buf.Bytes()), b64)
 }
 
 func TestInvalidPrebuiltZipIsRefused(t *testing.T) {
@@ -572,8 +574,25 @@ func TestCache(t *testing.T) {
 		warm, s := run(t, dir, cache)
 		assert.Equal(t, Stats{CacheHits: 1}, s)
 		assert.True(t, warm.Cached)
-		assert.Equal(t, cold.Zip, warm.Zip)
+		assert.Nil(t, warm.Zip, "a hit keeps the zip on disk, not in memory")
+		assert.Equal(t, cold.Zip, zipBytes(t, warm))
 		assert.Equal(t, cold.Files, warm.Files)
+	})
+	t.Run("a hit whose entry changes after verification refuses to serve other bytes", func(t *testing.T) {
+		t.Parallel()
+		dir, cache := setup(t)
+		run(t, dir, cache)
+		warm, _ := run(t, dir, cache)
+		require.True(t, warm.Cached)
+		data, err := os.ReadFile(warm.Path)
+		require.NoError(t, err)
+		data[len(data)/2] ^= 1
+		require.NoError(t, os.WriteFile(warm.Path, data, 0o644))
+		_, err = warm.Bytes()
+		assert.ErrorContains(t, err, "changed since it was packaged")
+		require.NoError(t, os.Remove(warm.Path))
+		_, err = warm.Bytes()
+		assert.ErrorContains(t, err, dir)
 	})
 	t.Run("a changed file is a miss and replaces the old entry", func(t *testing.T) {
 		t.Parallel()
@@ -605,7 +624,7 @@ func TestCache(t *testing.T) {
 		require.NoError(t, os.WriteFile(entries[0], data, 0o644))
 		warm, s := run(t, dir, cache)
 		assert.Equal(t, int64(1), s.Built)
-		assert.Equal(t, cold.Zip, warm.Zip)
+		assert.Equal(t, cold.Zip, zipBytes(t, warm))
 		fixed, _ := os.ReadFile(entries[0])
 		assert.Equal(t, cold.Zip, fixed, "the entry is rewritten")
 	})
@@ -681,4 +700,12 @@ func TestCancelledContextStopsPackaging(t *testing.T) {
 	// The failed flight is forgotten: a later call packages normally.
 	_, err = p.PackageDir(context.Background(), dir, DirOptions{})
 	assert.NoError(t, err)
+}
+
+// zipBytes is the archive's zip, wherever it is kept.
+func zipBytes(t *testing.T, a *Archive) []byte {
+	t.Helper()
+	data, err := a.Bytes()
+	require.NoError(t, err)
+	return data
 }
