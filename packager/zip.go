@@ -3,7 +3,6 @@ package packager
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
@@ -14,11 +13,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // FormatVersion changes whenever the bytes produced for the same tree
 // change; it is part of the cache key.
-const FormatVersion = "1"
+const FormatVersion = "2"
 
 // Fixed header values of every entry (see doc.go).
 const (
