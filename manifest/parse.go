@@ -195,11 +195,11 @@ type expander struct {
 	file        string
 	aliasBudget int
 	aliasNodes  int
-	inAlias    int
-	aliasAt    *yaml.Node // the outermost alias being expanded
-	aliasPath  string
-	stopped    bool
-	diags      []Diagnostic
+	inAlias     int
+	aliasAt     *yaml.Node // the outermost alias being expanded
+	aliasPath   string
+	stopped     bool
+	diags       []Diagnostic
 }
 
 func (x *expander) stop(n *yaml.Node, path, msg string) *yaml.Node {
