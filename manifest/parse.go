@@ -46,6 +46,8 @@ const (
 type Document struct {
 	File string
 	Root *yaml.Node // a MappingNode, or nil when parsing failed
+	// includes are the files merged in by `include:` (see ParseProject).
+	includes []string
 }
 
 // Parse decodes data as a single YAML document with the bounds above. It
