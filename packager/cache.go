@@ -18,14 +18,20 @@ import (
 // <CacheDir>/<source id>/<tree key>.zip plus a .json with its checksum. One
 // folder per source keeps a lookup to one small directory read, however
 // many functions a project has.
-// The tree key hashes what a stat can see, so a warm run reads no file
-// contents except the cached zip, whose checksum is verified before use.
+// The tree key hashes what a stat can see, and the zip itself is trusted
+// while its size and modification time are those it was written with, so
+// a warm run reads no file contents at all; the zip's checksum is verified
+// whenever its bytes are used (Archive.Bytes).
 
 // cacheMeta is the .json next to a cached zip.
 type cacheMeta struct {
 	Checksum string `json:"checksum"`
 	Size     int64  `json:"size"`
 	Files    int    `json:"files"`
+	// ModTime is the zip file's modification time (Unix nanoseconds) as
+	// written: while the file still has it and Size, a lookup trusts the
+	// recorded checksum without reading the zip (see cacheRead).
+	ModTime int64 `json:"modTime,omitempty"`
 }
 
 func hashHex(parts ...string) string {
@@ -102,8 +108,12 @@ func (p *Packager) cacheGet(t *tree, key string) *Archive {
 	return p.cacheRead(t.dir, t.root, key)
 }
 
-// cacheRead reads an entry, or returns nil. An entry whose zip does not
-// match its recorded checksum is deleted and treated as a miss.
+// cacheRead reads an entry, or returns nil. A zip whose size and
+// modification time are those recorded when it was written is taken as it
+// is, unread: checksumming it cost most of a warm run, and its bytes are
+// verified anyway whenever they are used (Archive.Bytes, and promotion
+// checks the artifacts' checksums). Any other zip is checksummed, and one
+// that does not match is deleted and treated as a miss.
 func (p *Packager) cacheRead(dir, root, key string) *Archive {
 	zipPath, metaPath := p.cachePaths(root, key)
 	raw, err := os.ReadFile(metaPath)
@@ -115,11 +125,14 @@ func (p *Packager) cacheRead(dir, root, key string) *Archive {
 		_ = os.Remove(metaPath)
 		return nil
 	}
-	sum, err := checksumFile(zipPath, m.Size, p.opt.MaxSize)
-	if err != nil || sum != m.Checksum {
-		_ = os.Remove(metaPath)
-		_ = os.Remove(zipPath)
-		return nil
+	fi, err := os.Stat(zipPath)
+	if err != nil || fi.Size() != m.Size || m.ModTime == 0 || fi.ModTime().UnixNano() != m.ModTime {
+		sum, err := checksumFile(zipPath, m.Size, p.opt.MaxSize)
+		if err != nil || sum != m.Checksum {
+			_ = os.Remove(metaPath)
+			_ = os.Remove(zipPath)
+			return nil
+		}
 	}
 	return &Archive{
 		Path: zipPath, Checksum: m.Checksum, Size: m.Size, Files: m.Files,
@@ -139,7 +152,11 @@ func (p *Packager) cachePut(t *tree, key string, a *Archive) (string, error) {
 	if err := writeAtomic(zipPath, a.Zip); err != nil {
 		return "", err
 	}
-	meta, _ := json.Marshal(cacheMeta{Checksum: a.Checksum, Size: a.Size, Files: a.Files})
+	m := cacheMeta{Checksum: a.Checksum, Size: a.Size, Files: a.Files}
+	if fi, err := os.Stat(zipPath); err == nil {
+		m.ModTime = fi.ModTime().UnixNano()
+	}
+	meta, _ := json.Marshal(m)
 	if err := writeAtomic(metaPath, meta); err != nil {
 		return "", err
 	}
