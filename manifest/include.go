@@ -202,9 +202,6 @@ func (d *Document) Position(line int) (string, int) {
 	return d.includes[k-1], line - k*lineStride
 }
 
-// Files is the manifest followed by the files it includes.
-func (d *Document) Files() []string { return append([]string{d.File}, d.includes...) }
-
 // Relocate gives diagnostics made from the merged document the file and
 // line of what they point at.
 func (d *Document) Relocate(diags []Diagnostic) []Diagnostic {
