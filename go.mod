@@ -3,6 +3,8 @@ module github.com/fcdeploy/fcdeploy
 go 1.26.8
 
 require (
+	// Pinned: its deflate output is part of the archive format (packager.FormatVersion).
+	github.com/klauspost/compress v1.20.4
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1

@@ -48,7 +48,11 @@ func (c *Code) Code(_ context.Context, service, function, checksum string) ([]by
 	if a.Checksum != checksum {
 		return nil, errFunction(service, function, fmt.Errorf("packaged code has checksum %s, the plan expects %s: run plan again", a.Checksum, checksum))
 	}
-	return a.Zip, nil
+	data, err := a.Bytes()
+	if err != nil {
+		return nil, errFunction(service, function, err)
+	}
+	return data, nil
 }
 
 // Package packages the code of every function of p with pk, in parallel. A

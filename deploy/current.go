@@ -65,7 +65,11 @@ func (c *Code) LayerCode(_ context.Context, layer, checksum string) ([]byte, err
 	if a.Checksum != checksum {
 		return nil, fmt.Errorf("layer %s: packaged code has checksum %s, the plan expects %s: run plan again", layer, a.Checksum, checksum)
 	}
-	return a.Zip, nil
+	data, err := a.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: %w", layer, err)
+	}
+	return data, nil
 }
 
 // LayerFromPackage is the LayerCodeFunc of layers packaged from the

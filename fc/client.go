@@ -37,6 +37,10 @@ type Config struct {
 	// endpoint down or throttling for that long is ridden out; 0: 30s.
 	RetryFor  time.Duration
 	UserAgent string
+	// MaxConcurrency bounds the requests in flight; the bound halves when
+	// the server throttles and grows back as requests succeed (see
+	// limiter). 0: DefaultMaxConcurrency.
+	MaxConcurrency int
 }
 
 // Defaults of Config.
@@ -66,6 +70,7 @@ type Client struct {
 	maxRetries int // 0: no cap; -1: none
 	retryFor   time.Duration
 	userAgent  string
+	lim        *limiter
 
 	// Unexported so that tests can make backoff fast and dates fixed.
 	baseDelay, maxDelay time.Duration
@@ -81,6 +86,14 @@ type Stats struct {
 	Writes            int64 // non-GET attempts
 	BytesSent         int64 // request body bytes
 	CodeBytesUploaded int64 // decoded zip bytes sent by Create/UpdateFunction
+	// Throttled counts attempts the server refused for load (429, or a
+	// throttling code); each was retried after a backoff.
+	Throttled int64
+	// ConcurrencyLimit is the current bound on requests in flight,
+	// LowestConcurrencyLimit the lowest it went, and ConcurrencyDecreases
+	// how many times throttling halved it.
+	ConcurrencyLimit, LowestConcurrencyLimit int
+	ConcurrencyDecreases                     int64
 }
 
 // NewClient checks cfg and returns a Client for it.
@@ -107,6 +120,7 @@ func NewClient(cfg Config) (*Client, error) {
 		maxRetries: cfg.MaxRetries,
 		retryFor:   cfg.RetryFor,
 		userAgent:  cfg.UserAgent,
+		lim:        newLimiter(cfg.MaxConcurrency),
 		baseDelay:  retryBaseDelay,
 		maxDelay:   retryMaxDelay,
 		now:        time.Now,
@@ -135,12 +149,17 @@ func NewClient(cfg Config) (*Client, error) {
 
 // Stats returns the counters since the client was created.
 func (c *Client) Stats() Stats {
+	limit, lowest, throttled, decreases := c.lim.stats()
 	return Stats{
-		Requests:          c.requests.Load(),
-		Reads:             c.reads.Load(),
-		Writes:            c.writes.Load(),
-		BytesSent:         c.bytesSent.Load(),
-		CodeBytesUploaded: c.codeBytes.Load(),
+		Requests:               c.requests.Load(),
+		Reads:                  c.reads.Load(),
+		Writes:                 c.writes.Load(),
+		BytesSent:              c.bytesSent.Load(),
+		CodeBytesUploaded:      c.codeBytes.Load(),
+		Throttled:              throttled,
+		ConcurrencyLimit:       int(limit),
+		LowestConcurrencyLimit: int(lowest),
+		ConcurrencyDecreases:   decreases,
 	}
 }
 
@@ -245,6 +264,13 @@ func (c *Client) attempt(ctx context.Context, k *call) (res *result, err error, 
 	if err := ctx.Err(); err != nil {
 		return nil, err, false
 	}
+	// Waiting for a slot is not part of the attempt's timeout.
+	epoch, err := c.lim.acquire(ctx)
+	if err != nil {
+		return nil, err, false
+	}
+	end := noAnswer
+	defer func() { c.lim.release(epoch, end) }()
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
@@ -270,8 +296,12 @@ func (c *Client) attempt(ctx context.Context, k *call) (res *result, err error, 
 	if err != nil {
 		return nil, fmt.Errorf("reading the response: %w", c.transportError(ctx, actx, err)), isConnectionError(err) && ctx.Err() == nil && actx.Err() == nil
 	}
+	end = answered
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := decodeError(resp, body)
+		if IsThrottled(apiErr) {
+			end = throttled
+		}
 		return nil, apiErr, IsRetryable(apiErr)
 	}
 	return &result{status: resp.StatusCode, header: resp.Header, body: body}, nil, false

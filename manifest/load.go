@@ -62,7 +62,7 @@ func LoadDiagnostics(name string, data []byte, opt LoadOptions) (*Project, []Dia
 	if err != nil {
 		return nil, []Diagnostic{{File: name, Message: err.Error()}}
 	}
-	doc, diags := Parse(name, data)
+	doc, diags := ParseProject(name, data)
 	p, more := doc.load(dir, opt)
 	if diags = append(diags, more...); len(diags) > 0 {
 		return nil, LimitDiagnostics(SortDiagnostics(diags))
@@ -89,7 +89,7 @@ func (d *Document) load(dir string, opt LoadOptions) (*Project, []Diagnostic) {
 	if d.Root == nil {
 		return nil, nil
 	}
-	l := &loader{file: d.File, dir: dir, opt: opt, fromEnv: map[*yaml.Node]bool{}, origin: map[*yaml.Node]string{}}
+	l := &loader{file: d.File, dir: dir, doc: d, opt: opt, fromEnv: map[*yaml.Node]bool{}, origin: map[*yaml.Node]string{}}
 	// Every value read from the environment may be a secret: remember it
 	// so that no message quotes it, whatever the check that reports.
 	lookup := opt.LookupEnv
@@ -106,7 +106,7 @@ func (d *Document) load(dir string, opt LoadOptions) (*Project, []Diagnostic) {
 		for i := range l.diags {
 			l.diags[i].Message = l.mask.apply(l.diags[i].Message)
 		}
-		return nil, l.diags
+		return nil, d.Relocate(l.diags)
 	}
 	return p, nil
 }
@@ -125,6 +125,7 @@ var HTTPAuthTypes = []string{"anonymous", "function"}
 type loader struct {
 	file    string
 	dir     string
+	doc     *Document // to place nodes of included files
 	opt     LoadOptions
 	diags   []Diagnostic
 	fromEnv map[*yaml.Node]bool
@@ -184,7 +185,29 @@ func (l *loader) pos(n *yaml.Node) Pos {
 	if n == nil {
 		return Pos{File: l.file}
 	}
-	return Pos{File: l.file, Line: n.Line, Col: n.Column}
+	file, line := l.doc.Position(n.Line)
+	return Pos{File: file, Line: line, Col: n.Column}
+}
+
+// dirOf is the directory relative paths written at n start from: that of
+// the file n was written in.
+func (l *loader) dirOf(n *yaml.Node) string {
+	if n == nil {
+		return l.dir
+	}
+	file, _ := l.doc.Position(n.Line)
+	if file == l.file {
+		return l.dir
+	}
+	return filepath.Join(l.dir, rel(filepath.Dir(l.file), filepath.Dir(file)))
+}
+
+// rel is dir relative to base, or dir when that fails.
+func rel(base, dir string) string {
+	if r, err := filepath.Rel(base, dir); err == nil {
+		return r
+	}
+	return dir
 }
 
 func join(path, name string) string {

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -364,7 +365,7 @@ func TestAnAliasBombIsRefusedQuickly(t *testing.T) {
 	}
 	_, diags := LoadDiagnostics("fcdeploy.yaml", []byte(b.String()), LoadOptions{LookupEnv: noEnv})
 	require.Len(t, diags, 1)
-	assert.Contains(t, diags[0].String(), "YAML aliases expand to more than 10000 values; the document is refused (an alias bomb?)")
+	assert.Contains(t, diags[0].String(), "YAML aliases expand to more than 10460 values (10000 plus 4 times the 115 the document writes); the document is refused (an alias bomb?)")
 }
 
 func TestASelfReferencingAliasIsRefused(t *testing.T) {
@@ -381,26 +382,48 @@ func TestADocumentOver4MiBIsRefused(t *testing.T) {
 	assert.Contains(t, diags[0].Message, "larger than 4194304 bytes (4 MiB) are refused")
 }
 
-func TestADocumentWithTooManyValuesIsRefused(t *testing.T) {
+func TestBoundsGrowWithTheDocument(t *testing.T) {
 	t.Parallel()
+	// 5,000 functions sharing their settings through one anchor: more
+	// values than the old fixed bound of 100,000 allowed once the aliases
+	// are expanded.
 	var b strings.Builder
-	b.WriteString("project: big\nservices: {}\nx: [")
-	for range MaxNodes {
-		b.WriteString("1,")
+	b.WriteString("project: big\nx-defaults: &fn\n  runtime: python3\n  handler: index.handler\n  code: oss://bucket/code.zip\n  timeout: 30\n  memorySize: 256\n  description: a function of the generated project\n  environmentVariables: {A: '1', B: '2', C: '3', D: '4', E: '5', F: '6', G: '7', H: '8'}\n")
+	b.WriteString("services:\n")
+	for s := range 10 {
+		fmt.Fprintf(&b, "  svc%d:\n    functions:\n", s)
+		for f := range 500 {
+			fmt.Fprintf(&b, "      fn%d:\n        <<: *fn\n        description: function %d of service %d, written out\n        timeout: %d\n", f, f, s, 1+f%60)
+		}
 	}
-	b.WriteString("1]\n")
-	_, diags := LoadDiagnostics("fcdeploy.yaml", []byte(b.String()), LoadOptions{LookupEnv: noEnv})
-	require.Len(t, diags, 1)
-	assert.Equal(t, "the document holds more than 100000 values; split the project into several manifests", diags[0].Message)
-	assert.Equal(t, "x.99993", diags[0].Path)
+	doc, diags := Parse("fcdeploy.yaml", []byte(b.String()))
+	require.Empty(t, diags)
+	require.NotNil(t, doc.Root)
+	assert.Greater(t, countWritten(doc.Root, 0), MaxNodes, "the expanded document is past the old bound of 100,000 values")
 }
 
-func TestADocumentOfTooManyLinesIsRefusedBeforeParsing(t *testing.T) {
+func TestADenseDocumentIsRefusedBeforeParsing(t *testing.T) {
 	t.Parallel()
 	data := []byte("project: big\nservices: {}\nx: [" + strings.Repeat("1,", 2*MaxNodes) + "1]\n")
 	_, diags := LoadDiagnostics("fcdeploy.yaml", data, LoadOptions{LookupEnv: noEnv})
 	require.Len(t, diags, 1)
-	assert.Equal(t, "the document has 200003 lines and commas, more than 200000; a manifest may hold at most 100000 values, so split the project into several manifests", diags[0].Message)
+	assert.Equal(t, "the document has 200003 lines and commas in 400033 bytes, fewer than 8 bytes each; a manifest this dense is refused (the first 200000 are allowed at any density)", diags[0].Message)
+}
+
+func TestDeepNestingIsRefused(t *testing.T) {
+	t.Parallel()
+	// yaml.v3 stops at 10,000 levels before building the tree; the
+	// expander stops anything deeper than MaxDepth.
+	for depth, want := range map[int]string{
+		100_000: "exceeded max depth of 10000",
+		150:     "values are nested more than 100 levels deep",
+	} {
+		data := []byte("project: deep\nservices: {}\nx: " + strings.Repeat("[", depth) + strings.Repeat("]", depth) + "\n")
+		_, diags := LoadDiagnostics("fcdeploy.yaml", data, LoadOptions{LookupEnv: noEnv})
+		require.Len(t, diags, 1, "depth %d", depth)
+		assert.Contains(t, diags[0].String(), want, "depth %d", depth)
+		assert.Equal(t, 3, diags[0].Line, "depth %d", depth)
+	}
 }
 
 func TestASecondDocumentIsRefused(t *testing.T) {

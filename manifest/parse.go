@@ -13,19 +13,31 @@ import (
 )
 
 // Bounds that keep hostile documents from using unbounded memory or time.
+// They grow with the input, so a large honest project (20,000 functions
+// across a manifest and its includes) loads in time and memory linear in
+// its size, while alias bombs and hostile nesting stop in milliseconds.
 const (
-	// MaxDocumentSize is the largest manifest accepted, in bytes.
+	// MaxDocumentSize is the largest manifest file accepted, in bytes; a
+	// project larger than that splits its services into included files.
 	MaxDocumentSize = 4 << 20
-	// MaxAliasNodes is how many nodes YAML aliases may expand to in total;
-	// a "billion laughs" document blows through it after a few aliases.
+	// MaxAliasNodes is how many nodes YAML aliases may expand to, plus
+	// AliasFactor times the values the document writes itself: shared
+	// settings merged into every function (`<<: *defaults`) stay well
+	// within it, while a "billion laughs" document, which grows
+	// exponentially, blows through it after a few aliases whatever its size.
 	MaxAliasNodes = 10_000
+	// AliasFactor is that multiple.
+	AliasFactor = 4
 	// MaxDepth is how deeply values may nest; real manifests use about 8.
 	MaxDepth = 100
-	// MaxNodes is how many values (keys, scalars, lists and mappings) a
-	// manifest may hold after alias expansion. A project with 500
-	// functions uses about 15,000; the bound keeps the later stages (schema
-	// errors, model) small even for a dense 4 MiB document.
+	// MaxNodes is how many lines and commas any document may have before
+	// their density is checked: beyond it, lines and commas must average
+	// at least MinBytesPerValue bytes. yaml.v3 builds the whole tree before
+	// any bound here can act, and a document of bare `1,1,1,...` would
+	// cost hundreds of MB to parse; written YAML averages far more.
 	MaxNodes = 100_000
+	// MinBytesPerValue is that average.
+	MinBytesPerValue = 8
 )
 
 // Document is a parsed manifest: one YAML document whose aliases and merge
@@ -34,6 +46,8 @@ const (
 type Document struct {
 	File string
 	Root *yaml.Node // a MappingNode, or nil when parsing failed
+	// includes are the files merged in by `include:` (see ParseProject).
+	includes []string
 }
 
 // Parse decodes data as a single YAML document with the bounds above. It
@@ -45,12 +59,12 @@ func Parse(file string, data []byte) (*Document, []Diagnostic) {
 		return doc, []Diagnostic{{File: file, Message: fmt.Sprintf(
 			"the file is %d bytes; manifests larger than %d bytes (4 MiB) are refused", len(data), MaxDocumentSize)}}
 	}
-	// yaml.v3 builds the whole tree before the node bound below can act;
-	// every value needs a line or a comma of its own, so this cheap count
-	// keeps a dense document from costing hundreds of MB to parse.
-	if seps := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{','}); seps > 2*MaxNodes {
+	// yaml.v3 builds the whole tree before the bounds below can act; every
+	// value needs a line or a comma of its own, so this cheap count keeps a
+	// dense document from costing hundreds of MB to parse.
+	if seps := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{','}); seps > 2*MaxNodes && seps > len(data)/MinBytesPerValue {
 		return doc, []Diagnostic{{File: file, Message: fmt.Sprintf(
-			"the document has %d lines and commas, more than %d; a manifest may hold at most %d values, so split the project into several manifests", seps, 2*MaxNodes, MaxNodes)}}
+			"the document has %d lines and commas in %d bytes, fewer than %d bytes each; a manifest this dense is refused (the first %d are allowed at any density)", seps, len(data), MinBytesPerValue, 2*MaxNodes)}}
 	}
 	root, err := decodeYAML(data)
 	if err != nil {
@@ -59,7 +73,7 @@ func Parse(file string, data []byte) (*Document, []Diagnostic) {
 	if root == nil || len(root.Content) == 0 || isNull(root.Content[0]) {
 		return doc, []Diagnostic{{File: file, Message: "the file is empty; it needs at least `project:` and `services:`"}}
 	}
-	x := &expander{file: file}
+	x := &expander{file: file, aliasBudget: MaxAliasNodes + AliasFactor*countWritten(root.Content[0], 0)}
 	top := x.copy(root.Content[0], 0, "")
 	if x.stopped {
 		return doc, x.diags
@@ -163,17 +177,31 @@ var parserContexts = []struct{ problem, context, opener string }{
 	{"did not find expected node content", "here; is a value missing or a bracket not closed?", ""},
 }
 
+// countWritten counts the nodes of the tree as written, not following
+// aliases, so its cost is that of the parse. Past MaxDepth it stops: the
+// expander refuses that nesting anyway.
+func countWritten(n *yaml.Node, depth int) int {
+	if depth > MaxDepth {
+		return 1
+	}
+	c := 1
+	for _, e := range n.Content {
+		c += countWritten(e, depth+1)
+	}
+	return c
+}
+
 // expander copies the parsed tree, replacing aliases with copies of their
-// anchors within the MaxAliasNodes budget.
+// anchors within aliasBudget nodes.
 type expander struct {
-	file       string
-	nodes      int
-	aliasNodes int
-	inAlias    int
-	aliasAt    *yaml.Node // the outermost alias being expanded
-	aliasPath  string
-	stopped    bool
-	diags      []Diagnostic
+	file        string
+	aliasBudget int
+	aliasNodes  int
+	inAlias     int
+	aliasAt     *yaml.Node // the outermost alias being expanded
+	aliasPath   string
+	stopped     bool
+	diags       []Diagnostic
 }
 
 func (x *expander) stop(n *yaml.Node, path, msg string) *yaml.Node {
@@ -191,14 +219,12 @@ func (x *expander) copy(n *yaml.Node, depth int, path string) *yaml.Node {
 	if depth > MaxDepth {
 		return x.stop(n, path, fmt.Sprintf("values are nested more than %d levels deep", MaxDepth))
 	}
-	if x.nodes++; x.nodes > MaxNodes {
-		return x.stop(n, path, fmt.Sprintf("the document holds more than %d values; split the project into several manifests", MaxNodes))
-	}
 	if x.inAlias > 0 {
 		x.aliasNodes++
-		if x.aliasNodes > MaxAliasNodes {
+		if x.aliasNodes > x.aliasBudget {
 			return x.stop(x.aliasAt, x.aliasPath, fmt.Sprintf(
-				"YAML aliases expand to more than %d values; the document is refused (an alias bomb?)", MaxAliasNodes))
+				"YAML aliases expand to more than %d values (%d plus %d times the %d the document writes); the document is refused (an alias bomb?)",
+				x.aliasBudget, MaxAliasNodes, AliasFactor, (x.aliasBudget-MaxAliasNodes)/AliasFactor))
 		}
 	}
 	switch n.Kind {

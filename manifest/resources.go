@@ -240,7 +240,7 @@ func (l *loader) code(b *block, path string) CodeSource {
 	}
 	p := raw
 	if !filepath.IsAbs(p) {
-		p = filepath.Join(l.dir, p)
+		p = filepath.Join(l.dirOf(n), p)
 	}
 	c.Path = filepath.Clean(p)
 	fi, err := os.Stat(c.Path)

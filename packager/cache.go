@@ -18,14 +18,20 @@ import (
 // <CacheDir>/<source id>/<tree key>.zip plus a .json with its checksum. One
 // folder per source keeps a lookup to one small directory read, however
 // many functions a project has.
-// The tree key hashes what a stat can see, so a warm run reads no file
-// contents except the cached zip, whose checksum is verified before use.
+// The tree key hashes what a stat can see, and the zip itself is trusted
+// while its size and modification time are those it was written with, so
+// a warm run reads no file contents at all; the zip's checksum is verified
+// whenever its bytes are used (Archive.Bytes).
 
 // cacheMeta is the .json next to a cached zip.
 type cacheMeta struct {
 	Checksum string `json:"checksum"`
 	Size     int64  `json:"size"`
 	Files    int    `json:"files"`
+	// ModTime is the zip file's modification time (Unix nanoseconds) as
+	// written: while the file still has it and Size, a lookup trusts the
+	// recorded checksum without reading the zip (see cacheRead).
+	ModTime int64 `json:"modTime,omitempty"`
 }
 
 func hashHex(parts ...string) string {
@@ -102,8 +108,12 @@ func (p *Packager) cacheGet(t *tree, key string) *Archive {
 	return p.cacheRead(t.dir, t.root, key)
 }
 
-// cacheRead reads an entry, or returns nil. An entry whose zip does not
-// match its recorded checksum is deleted and treated as a miss.
+// cacheRead reads an entry, or returns nil. A zip whose size and
+// modification time are those recorded when it was written is taken as it
+// is, unread: checksumming it cost most of a warm run, and its bytes are
+// verified anyway whenever they are used (Archive.Bytes, and promotion
+// checks the artifacts' checksums). Any other zip is checksummed, and one
+// that does not match is deleted and treated as a miss.
 func (p *Packager) cacheRead(dir, root, key string) *Archive {
 	zipPath, metaPath := p.cachePaths(root, key)
 	raw, err := os.ReadFile(metaPath)
@@ -115,14 +125,17 @@ func (p *Packager) cacheRead(dir, root, key string) *Archive {
 		_ = os.Remove(metaPath)
 		return nil
 	}
-	data, sum, err := readChecksummed(zipPath, m.Size, p.opt.MaxSize)
-	if err != nil || sum != m.Checksum {
-		_ = os.Remove(metaPath)
-		_ = os.Remove(zipPath)
-		return nil
+	fi, err := os.Stat(zipPath)
+	if err != nil || fi.Size() != m.Size || m.ModTime == 0 || fi.ModTime().UnixNano() != m.ModTime {
+		sum, err := checksumFile(zipPath, m.Size, p.opt.MaxSize)
+		if err != nil || sum != m.Checksum {
+			_ = os.Remove(metaPath)
+			_ = os.Remove(zipPath)
+			return nil
+		}
 	}
 	return &Archive{
-		Zip: data, Path: zipPath, Checksum: m.Checksum, Size: m.Size, Files: m.Files,
+		Path: zipPath, Checksum: m.Checksum, Size: m.Size, Files: m.Files,
 		Source: dir, Cached: true,
 	}
 }
@@ -139,7 +152,11 @@ func (p *Packager) cachePut(t *tree, key string, a *Archive) (string, error) {
 	if err := writeAtomic(zipPath, a.Zip); err != nil {
 		return "", err
 	}
-	meta, _ := json.Marshal(cacheMeta{Checksum: a.Checksum, Size: a.Size, Files: a.Files})
+	m := cacheMeta{Checksum: a.Checksum, Size: a.Size, Files: a.Files}
+	if fi, err := os.Stat(zipPath); err == nil {
+		m.ModTime = fi.ModTime().UnixNano()
+	}
+	meta, _ := json.Marshal(m)
 	if err := writeAtomic(metaPath, meta); err != nil {
 		return "", err
 	}
@@ -174,35 +191,67 @@ func writeAtomic(path string, data []byte) error {
 	return nil
 }
 
-// readChecksummed reads a file of the given size and its CodeChecksum in one
-// pass, checksumming each chunk while it is still in the CPU cache. A file
-// of another size, or over limit, is an error.
-func readChecksummed(path string, size, limit int64) ([]byte, string, error) {
+// checksumFile streams a file of the given size through CodeChecksum with a
+// recycled buffer: a warm run verifies the cached zip without holding it in
+// memory (reading it whole into a fresh buffer cost more in page faults
+// than the checksum itself). A file of another size, or over limit, is an
+// error.
+func checksumFile(path string, size, limit int64) (string, error) {
 	if size < 0 || size > limit {
-		return nil, "", fmt.Errorf("size %d out of range", size)
+		return "", fmt.Errorf("size %d out of range", size)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	defer f.Close()
-	data := make([]byte, size+1) // one more byte to notice a longer file
+	buf := getBuf(chunkSize)[:chunkSize]
+	defer putBuf(buf)
 	h := fc.NewChecksumHash()
-	const chunk = 256 << 10
-	n := 0
-	for n < len(data) {
-		m, err := f.Read(data[n:min(n+chunk, len(data))])
-		h.Write(data[n : n+m])
-		n += m
+	var n int64
+	for {
+		m, err := f.Read(buf)
+		h.Write(buf[:m])
+		n += int64(m)
+		if n > size {
+			return "", fmt.Errorf("longer than the recorded %d bytes", size)
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, "", err
+			return "", err
 		}
 	}
-	if int64(n) != size {
-		return nil, "", fmt.Errorf("size %d, expected %d", n, size)
+	if n != size {
+		return "", fmt.Errorf("size %d, expected %d", n, size)
 	}
-	return data[:n], strconv.FormatUint(h.Sum64(), 10), nil
+	return strconv.FormatUint(h.Sum64(), 10), nil
+}
+
+// chunkSize is the read size of checksumFile: small enough to stay in the
+// CPU cache between the read and the checksum.
+const chunkSize = 256 << 10
+
+// readVerified reads a whole file and checks it against the size and
+// checksum recorded when it was packaged.
+func readVerified(path string, size int64, checksum string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data := make([]byte, size+1) // one more byte to notice a longer file
+	n, err := io.ReadFull(f, data)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	if int64(n) != size {
+		return nil, fmt.Errorf("%s is %d bytes, %d were packaged; run the command again", path, n, size)
+	}
+	data = data[:n]
+	if sum := fc.CodeChecksum(data); sum != checksum {
+		return nil, fmt.Errorf("%s changed since it was packaged (checksum %s, expected %s); run the command again", path, sum, checksum)
+	}
+	return data, nil
 }

@@ -170,14 +170,15 @@ func TestSameTreeGivesByteIdenticalZip(t *testing.T) {
 
 // TestArchiveHashIsPinned fails when the bytes produced for a fixed tree
 // change: that breaks every user's "unchanged" detection, so it must come
-// with a FormatVersion bump.
+// with a FormatVersion bump. (Format 2, klauspost/compress v1.20.4 at level
+// 6, changed it deliberately.)
 func TestArchiveHashIsPinned(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeTree(t, dir, sampleTree)
 	a := pkgDir(t, dir)
 	sum := sha256.Sum256(a.Zip)
-	assert.Equal(t, "0b583b78cef3bcfa56a6155a17e8c47a92e7a77ee6555e9d45751496ed54a9b2", hex.EncodeToString(sum[:]))
+	assert.Equal(t, "60cdc023c6056c81dd76c406fef94f96c07b6f5b8b965c3bd606ed3c5d8a5adc", hex.EncodeToString(sum[:]))
 	assert.Equal(t, fc.CodeChecksum(a.Zip), a.Checksum)
 	assert.Equal(t, int64(len(a.Zip)), a.Size)
 	assert.Equal(t, len(sampleTree), a.Files)
@@ -491,7 +492,9 @@ func TestPrebuiltZipIsUsedByteForByte(t *testing.T) {
 	assert.Equal(t, buf.Bytes(), a.Zip)
 	assert.Equal(t, fc.CodeChecksum(buf.Bytes()), a.Checksum)
 	assert.Equal(t, 1, a.Files)
-	assert.Equal(t, base64.StdEncoding.EncodeToString(buf.Bytes()), a.Base64())
+	b64, err := a.Base64()
+	require.NoError(t, err)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(buf.Bytes()), b64)
 }
 
 func TestInvalidPrebuiltZipIsRefused(t *testing.T) {
@@ -572,8 +575,28 @@ func TestCache(t *testing.T) {
 		warm, s := run(t, dir, cache)
 		assert.Equal(t, Stats{CacheHits: 1}, s)
 		assert.True(t, warm.Cached)
-		assert.Equal(t, cold.Zip, warm.Zip)
+		assert.Nil(t, warm.Zip, "a hit keeps the zip on disk, not in memory")
+		assert.Equal(t, cold.Zip, zipBytes(t, warm))
 		assert.Equal(t, cold.Files, warm.Files)
+	})
+	t.Run("a hit whose zip changed keeping its size and time is refused when its bytes are used", func(t *testing.T) {
+		t.Parallel()
+		dir, cache := setup(t)
+		cold, _ := run(t, dir, cache)
+		fi, err := os.Stat(cold.Path)
+		require.NoError(t, err)
+		data, err := os.ReadFile(cold.Path)
+		require.NoError(t, err)
+		data[len(data)/2] ^= 1
+		require.NoError(t, os.WriteFile(cold.Path, data, 0o644))
+		require.NoError(t, os.Chtimes(cold.Path, fi.ModTime(), fi.ModTime()))
+		warm, s := run(t, dir, cache)
+		require.Equal(t, Stats{CacheHits: 1}, s, "size and time match: the lookup does not read the zip")
+		_, err = warm.Bytes()
+		assert.ErrorContains(t, err, "changed since it was packaged")
+		require.NoError(t, os.Remove(warm.Path))
+		_, err = warm.Bytes()
+		assert.ErrorContains(t, err, dir)
 	})
 	t.Run("a changed file is a miss and replaces the old entry", func(t *testing.T) {
 		t.Parallel()
@@ -603,9 +626,13 @@ func TestCache(t *testing.T) {
 		data, _ := os.ReadFile(entries[0])
 		data[len(data)/2] ^= 1
 		require.NoError(t, os.WriteFile(entries[0], data, 0o644))
+		// A later write moves the modification time (here explicitly, as a
+		// coarse file system clock might not have ticked yet).
+		later := time.Now().Add(time.Hour)
+		require.NoError(t, os.Chtimes(entries[0], later, later))
 		warm, s := run(t, dir, cache)
 		assert.Equal(t, int64(1), s.Built)
-		assert.Equal(t, cold.Zip, warm.Zip)
+		assert.Equal(t, cold.Zip, zipBytes(t, warm))
 		fixed, _ := os.ReadFile(entries[0])
 		assert.Equal(t, cold.Zip, fixed, "the entry is rewritten")
 	})
@@ -681,4 +708,12 @@ func TestCancelledContextStopsPackaging(t *testing.T) {
 	// The failed flight is forgotten: a later call packages normally.
 	_, err = p.PackageDir(context.Background(), dir, DirOptions{})
 	assert.NoError(t, err)
+}
+
+// zipBytes is the archive's zip, wherever it is kept.
+func zipBytes(t *testing.T, a *Archive) []byte {
+	t.Helper()
+	data, err := a.Bytes()
+	require.NoError(t, err)
+	return data
 }

@@ -3,7 +3,6 @@ package packager
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
@@ -14,11 +13,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // FormatVersion changes whenever the bytes produced for the same tree
 // change; it is part of the cache key.
-const FormatVersion = "1"
+const FormatVersion = "2"
 
 // Fixed header values of every entry (see doc.go).
 const (
@@ -69,9 +70,34 @@ func putBuf(b []byte) {
 	buffers.Put(&b)
 }
 
+// flateWriters recycles compressors across zips, per level: a flate
+// writer holds about 1 MB of tables, so a new one per worker per zip made a
+// project of thousands of small functions cost hundreds of MB of RSS.
+var flateWriters sync.Map // level -> *sync.Pool of *flate.Writer
+
+func flatePool(level int) *sync.Pool {
+	if p, ok := flateWriters.Load(level); ok {
+		return p.(*sync.Pool)
+	}
+	p, _ := flateWriters.LoadOrStore(level, &sync.Pool{New: func() any {
+		fw, err := flate.NewWriter(io.Discard, level)
+		if err != nil {
+			panic(fmt.Sprintf("packager: deflate level %d: %v", level, err)) // buildZip checks the level first
+		}
+		return fw
+	}})
+	return p.(*sync.Pool)
+}
+
+func getFlate(level int) *flate.Writer     { return flatePool(level).Get().(*flate.Writer) }
+func putFlate(level int, fw *flate.Writer) { fw.Reset(io.Discard); flatePool(level).Put(fw) }
+
 // buildZip reads and compresses the tree's files on workers goroutines and
 // writes them in sorted order. It stops early once the zip exceeds limit.
 func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]byte, error) {
+	if level < flate.HuffmanOnly || level > flate.BestCompression {
+		return nil, fmt.Errorf("code directory %s: deflate level %d is not between %d and %d", t.dir, level, flate.HuffmanOnly, flate.BestCompression)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	if workers < 1 {
 		workers = 1
@@ -88,7 +114,8 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fw, _ := flate.NewWriter(io.Discard, level)
+			fw := getFlate(level)
+			defer putFlate(level, fw)
 			for {
 				select {
 				case window <- struct{}{}:
@@ -120,9 +147,12 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 	for _, e := range t.entries {
 		total += e.size
 	}
-	var out bytes.Buffer
-	out.Grow(int(min(total/2+1<<16, limit+1<<16)))
-	zw := zip.NewWriter(&out)
+	// The zip is built in a recycled buffer and copied out at its exact
+	// size: a buffer sized by guess and kept by the Archive held 64 KiB or
+	// more per tiny function, for every function of the run.
+	out := bytes.NewBuffer(getBuf(int(min(total/2+1<<16, limit+1<<16))))
+	defer func() { putBuf(out.Bytes()) }()
+	zw := zip.NewWriter(out)
 	for i := range members {
 		m := &members[i]
 		if err := ctx.Err(); err != nil {
@@ -158,7 +188,7 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 	if int64(out.Len()) > limit {
 		return nil, &TooLargeError{Source: t.dir, Size: int64(out.Len()), Limit: limit}
 	}
-	return out.Bytes(), nil
+	return bytes.Clone(out.Bytes()), nil
 }
 
 // errFileTooLarge is a single file whose deflated form exceeds the limit.

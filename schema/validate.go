@@ -59,22 +59,26 @@ func LoadBytes(name string, data []byte, opt manifest.LoadOptions) (*manifest.Pr
 }
 
 func validate(file string, data []byte, opt manifest.LoadOptions) (*manifest.Project, []Diagnostic) {
-	doc, diags := manifest.Parse(file, data)
+	doc, diags := manifest.ParseProject(file, data)
 	if doc.Root == nil {
 		return nil, manifest.SortDiagnostics(diags)
 	}
 	// The schema sees the document as written; Load then interpolates it.
-	checked := Check(doc)
+	checked := doc.Relocate(Check(doc))
 	p, loaded := doc.Load(opt)
 	diags = append(diags, loaded...)
 	// Where the loader already explained a problem, its message (which
 	// knows the interpolated value) wins over the schema's.
-	seen := map[[2]int]bool{}
+	type at struct {
+		file      string
+		line, col int
+	}
+	seen := map[at]bool{}
 	for _, d := range diags {
-		seen[[2]int{d.Line, d.Col}] = true
+		seen[at{d.File, d.Line, d.Col}] = true
 	}
 	for _, d := range checked {
-		if !seen[[2]int{d.Line, d.Col}] {
+		if !seen[at{d.File, d.Line, d.Col}] {
 			diags = append(diags, d)
 		}
 	}
