@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,5 +40,17 @@ func TestTheExamplesDeployConvergeAndPromote(t *testing.T) {
 	} {
 		code, out, errOut := runCLI(t, args...)
 		assert.Equal(t, 0, code, "fcdeploy %v must find nothing to change:\n%s%s", args, out, errOut)
+	}
+}
+
+func TestEveryExampleValidates(t *testing.T) {
+	t.Setenv("FCDEPLOY_HOME", t.TempDir())
+	dirs, err := filepath.Glob("../../examples/*/fcdeploy.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs)
+	for _, m := range dirs {
+		dir := filepath.Dir(m)
+		code, out, errOut := runCLI(t, "validate", dir)
+		assert.Equal(t, 0, code, "fcdeploy validate %s:\n%s%s", dir, out, errOut)
 	}
 }

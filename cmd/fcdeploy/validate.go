@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -129,10 +130,11 @@ func plural(n int, noun string) string {
 // the same functions, and reports each problem at the function it is
 // about. Nothing is written: no cache directory.
 func codeDiagnostics(ctx context.Context, p *manifest.Project) []manifest.Diagnostic {
+	p = withoutBuilds(p)
 	pk := packager.New(packager.Options{})
 	code, err := deploy.Package(ctx, p, pk)
 	if err == nil {
-		if _, err = deploy.Desired(ctx, p, code.FromPackage); err == nil {
+		if _, err = deploy.DesiredWithLayers(ctx, p, code.FromPackage, code.LayerFromPackage); err == nil {
 			return nil
 		}
 		return []manifest.Diagnostic{{File: p.File, Message: p.Redact(err.Error())}}
@@ -155,4 +157,17 @@ func codeDiagnostics(ctx context.Context, p *manifest.Project) []manifest.Diagno
 		diags = append(diags, manifest.Diagnostic{File: p.File, Message: p.Redact(err.Error())})
 	}
 	return manifest.SortDiagnostics(diags)
+}
+
+// withoutBuilds is p less the functions with a build: block: their code
+// exists only once built, which validate does not do (fcdeploy build and
+// plan check it).
+func withoutBuilds(p *manifest.Project) *manifest.Project {
+	out := *p
+	out.Services = nil
+	for _, s := range p.Services {
+		s.Functions = slices.DeleteFunc(slices.Clone(s.Functions), func(f manifest.Function) bool { return f.Build != nil })
+		out.Services = append(out.Services, s)
+	}
+	return &out
 }
