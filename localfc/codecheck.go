@@ -19,7 +19,6 @@ import (
 const (
 	maxCodeEntryPath   = 1024 // bytes of an entry's path
 	maxCodePathElement = 255  // bytes of one name in it (NAME_MAX)
-	maxLinkTarget      = 4096 // bytes of a symlink's target
 )
 
 // errCodeBomb marks content beyond the unpacked size limit.
@@ -51,7 +50,7 @@ func checkCodeArchive(zr *zip.Reader, maxBytes int64) error {
 		kind := mode.Type()
 		switch {
 		case kind == fs.ModeSymlink:
-			target, err := readEntry(f, maxLinkTarget)
+			target, err := ziptree.LinkTarget(f)
 			if err != nil {
 				return fmt.Errorf("entry %q: symlink target: %w", f.Name, err)
 			}
@@ -129,22 +128,6 @@ func inflatedSize(f *zip.File, remaining int64) (int64, error) {
 		return n, errCodeBomb
 	}
 	return n, nil
-}
-
-func readEntry(f *zip.File, limit int64) (string, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return "", err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return "", err
-	}
-	if int64(len(b)) > limit {
-		return "", fmt.Errorf("longer than %d bytes", limit)
-	}
-	return string(b), nil
 }
 
 func kindName(kind fs.FileMode) string {

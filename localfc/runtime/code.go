@@ -103,7 +103,7 @@ func Unpack(zipBytes []byte, dir string, maxBytes int64) error {
 		mode := f.Mode()
 		switch {
 		case mode&fs.ModeSymlink != 0:
-			target, err := readSmall(f, 4096)
+			target, err := ziptree.LinkTarget(f)
 			if err != nil {
 				return fmt.Errorf("entry %q: %w", f.Name, err)
 			}
@@ -188,22 +188,6 @@ func entryPath(name string) (string, error) {
 func inside(rel string) bool {
 	rel = filepath.Clean(rel)
 	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-func readSmall(f *zip.File, limit int64) (string, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return "", err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return "", err
-	}
-	if int64(len(b)) > limit {
-		return "", errors.New("symlink target too long")
-	}
-	return string(b), nil
 }
 
 func writeEntry(f *zip.File, dst string, remaining int64) (int64, error) {
