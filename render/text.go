@@ -20,6 +20,8 @@ type TextOptions struct {
 	// Replan is the command that makes a new plan, named when resources
 	// changed since the plan ("" means fcdeploy plan).
 	Replan string
+	// SummaryOnly prints the summary line alone (--quiet).
+	SummaryOnly bool
 }
 
 func (o TextOptions) destroy() bool { return o.Verb == "destroy" }
@@ -71,6 +73,19 @@ func diffColor(line string) string {
 func Text(w io.Writer, p *planner.Plan, opt TextOptions) error {
 	bw := bufio.NewWriter(w)
 	c := painter(opt.Color)
+	if opt.SummaryOnly {
+		switch {
+		case !p.HasChanges() && opt.destroy():
+			fmt.Fprintln(bw, "Nothing to destroy.")
+		case !p.HasChanges():
+			fmt.Fprintln(bw, "No changes.")
+		case opt.destroy():
+			fmt.Fprintln(bw, destroyLine(p))
+		default:
+			fmt.Fprintln(bw, summaryLine(p))
+		}
+		return bw.Flush()
+	}
 	title := "fcdeploy plan"
 	if opt.destroy() {
 		title = "fcdeploy destroy"

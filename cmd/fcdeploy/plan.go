@@ -133,7 +133,7 @@ func renderPlanWith(streams *IOStreams, plan *planner.Plan, format string, md ma
 	case "markdown":
 		return render.MarkdownWith(streams.Out, plan, render.MarkdownOptions{MaxBytes: md.maxBytes, FullPlan: md.fullPlan})
 	}
-	return render.Text(streams.Out, plan, render.TextOptions{Color: streams.ColorEnabled()})
+	return render.Text(streams.Out, plan, render.TextOptions{Color: streams.ColorEnabled(), SummaryOnly: streams.Quiet})
 }
 
 // savePlan writes the plan file atomically, so a failed write never leaves
