@@ -454,12 +454,11 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 		if c.d.Project != "" {
 			want[TagProject] = c.d.Project
 		}
-		if v, ok := ls.Tags[TagProject]; ok && v != "" {
-			// The project that created the service keeps it: an import
-			// into a project of another name, or a second project
-			// managing the service, never moves the claim silently.
-			want[TagProject] = v
-		}
+		// A live service without this project's tag is taken over by
+		// this plan: the tag moves, and the change says so, so that apply
+		// asks for consent (never silently, least of all from another
+		// project).
+		adopt := adoption(c.d.Project, ls, true)
 		owned := map[string]bool{}
 		for l := range c.declared {
 			owned[l] = true
@@ -524,6 +523,7 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 			}
 			svc.FieldChanges = append(svc.FieldChanges, fcs...)
 			svc.ResourceARN, svc.Tags, svc.UntagKeys = ServiceARN(c.opt.Target, name), set, untag
+			svc.Adopt = adopt
 		}
 	}
 
