@@ -68,6 +68,11 @@ match it (exit 1). Before any write the plan is refused (exit 3) when the live
 state it was made against changed (applied already, or changed by someone else),
 or when the manifest, its variables or the code changed since.
 
+A declared service that exists live without this project's fcdeploy:project tag
+is adopted: the plan marks it, and apply refuses (exit 1, before any write)
+unless --adopt (untagged services) or --force-adopt (services another project's
+tag claims) consents; adopting tags the service as this project's.
+
 Every update and delete carries the ETag seen at plan time: a resource changed
 since the plan stops its branch, and the run exits 3 listing what to re-plan.
 
