@@ -142,3 +142,23 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// ownedLayersOf lists the layers named by the TagLayers tag of the live
+// services that project owns (or that no project claims): another
+// project's layers never become this project's, nor deleted by its
+// --prune, because it adopts one of that project's services.
+func (l *Live) ownedLayersOf(project string) []string {
+	if project == "" {
+		return l.OwnedLayers()
+	}
+	set := map[string]bool{}
+	for _, ls := range l.Services {
+		if owner := ls.Tags[TagProject]; owner != "" && owner != project {
+			continue
+		}
+		for _, n := range splitLayers(ls.Tags[TagLayers]) {
+			set[n] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}

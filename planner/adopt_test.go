@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fcdeploy/fcdeploy/fc"
 )
 
 func TestAnUntaggedLiveServiceIsAdoptedAndTagged(t *testing.T) {
@@ -96,4 +98,35 @@ func TestDestroyNeverDeletesAnotherProjectsService(t *testing.T) {
 	require.ErrorAs(t, err, &oe)
 	assert.Equal(t, map[string]string{"shop": "legacy"}, oe.Owned)
 	assert.Contains(t, err.Error(), "service shop belongs to project legacy")
+}
+
+func TestLimitingToAFunctionOfAnAdoptedServiceKeepsTheAdoption(t *testing.T) {
+	d := currentDesired()
+	live := currentLive(d)
+	delete(live.Services["shop"].Tags, TagProject)
+	d.Services[0].Functions[0].Config.Timeout = ptr(int32(42))
+	p, err := Diff(d, live, diffOptions())
+	require.NoError(t, err)
+	require.NoError(t, p.Limit([]string{"shop/" + d.Services[0].Functions[0].Name}))
+	require.NotNil(t, p.Change("service.shop"), "the adoption stays: %v", addresses(p))
+	assert.Error(t, p.CheckAdoptions(false, false), "so a limited plan still needs consent")
+}
+
+func TestAdoptingAnotherProjectsServiceNeitherClaimsNorPrunesItsLayers(t *testing.T) {
+	d := currentDesired()
+	live := currentLive(d)
+	ls := live.Services["shop"]
+	ls.Tags[TagProject] = "legacy"
+	ls.Tags[TagLayers] = "deps,legacy-lib"
+	live.Layers["legacy-lib"] = &fc.Layer{LayerName: "legacy-lib", Version: 3}
+	live.LayerVersions["legacy-lib"] = []int32{3}
+	opt := diffOptions()
+	opt.Prune = true
+	p, err := Diff(d, live, opt)
+	require.NoError(t, err)
+	assert.Nil(t, p.Change(LayerAddress("legacy-lib")), "legacy's layer is not deleted: %v", addresses(p))
+	svc := p.Change("service.shop")
+	require.NotNil(t, svc)
+	require.NotNil(t, svc.Adopt)
+	assert.Equal(t, "deps", svc.Tags[TagLayers], "the adopting project claims only its own layers")
 }

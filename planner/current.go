@@ -466,7 +466,7 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 		if !c.opt.Prune {
 			// A layer dropped from the manifest stays the project's
 			// until --prune deletes it.
-			for _, l := range c.live.OwnedLayers() {
+			for _, l := range c.live.ownedLayersOf(c.d.Project) {
 				owned[l] = true
 			}
 		}
@@ -629,7 +629,7 @@ func (c *currentDiff) pruningLayers() bool {
 	if !c.opt.Prune {
 		return false
 	}
-	for _, name := range c.live.OwnedLayers() {
+	for _, name := range c.live.ownedLayersOf(c.d.Project) {
 		if !c.declared[name] && c.live.Layers[name] != nil {
 			return true
 		}
@@ -820,7 +820,7 @@ func ownedDomain(d *fc.CustomDomain, services map[string]bool) bool {
 // pruneLayers deletes, with --prune, the versions of the layers the
 // project owns but no longer declares.
 func (c *currentDiff) pruneLayers() {
-	for _, name := range c.live.OwnedLayers() {
+	for _, name := range c.live.ownedLayersOf(c.d.Project) {
 		if c.declared[name] || c.live.Layers[name] == nil {
 			continue
 		}
