@@ -65,6 +65,11 @@ type Options struct {
 	// (Result.Interrupted). Cancelling ctx instead aborts the steps in
 	// flight too. nil: never.
 	Stop <-chan struct{}
+	// Adopt consents to the plan's adoptions of untagged live services;
+	// ForceAdopt to those of services another project's tag claims too.
+	// Without consent a plan that adopts is refused before any write
+	// (a *planner.AdoptionError).
+	Adopt, ForceAdopt bool
 }
 
 // StepAction is what happened to one step: the apply-time, past-tense
@@ -181,6 +186,9 @@ func Apply(ctx context.Context, api API, plan *planner.Plan, opt Options) (*Resu
 		}
 	}
 	if err := checkCurrent(api, plan, opt.Code); err != nil {
+		return nil, err
+	}
+	if err := plan.CheckAdoptions(opt.Adopt, opt.ForceAdopt); err != nil {
 		return nil, err
 	}
 	if opt.Code == nil {

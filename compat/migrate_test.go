@@ -51,8 +51,14 @@ func TestFuncraftEstateImportsAndConvertsToTheSameEstate(t *testing.T) {
 	fcdeploy(t, convertedAccount, 0, accountEnv, "apply", converted, "--yes")
 	fcdeploy(t, convertedAccount, 0, accountEnv, "plan", converted, "--detailed-exitcode")
 
-	// The converted project also takes over Funcraft's account as it is.
-	fcdeploy(t, funcraftAccount, 0, accountEnv, "plan", converted, "--detailed-exitcode")
+	// The converted project also describes Funcraft's account as it is:
+	// its plan there only adopts the services, which the import tagged as
+	// project imported's.
+	out = fcdeploy(t, funcraftAccount, 2, accountEnv, "plan", converted, "--detailed-exitcode")
+	assert.Contains(t, out, "~ service.shop (adopt from project imported)")
+	assert.Contains(t, out, "~ service.reports (adopt from project imported)")
+	assert.Contains(t, out, "Plan: 0 to create, 2 to update, 0 to delete")
+	assert.Equal(t, 2, strings.Count(out, " = "), "nothing but the project tags changes:\n%s", out)
 
 	want, got := readEstate(t, funcraftAccount), readEstate(t, convertedAccount)
 	assert.Equal(t, want.config, got.config, "the converted project deploys the configuration Funcraft deployed")

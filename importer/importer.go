@@ -130,7 +130,14 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 	}
 	im := &importer{api: api, dir: dir, force: opt.Force, res: &Result{Manifest: manifestPath}, secrets: map[string]*secretUse{}}
 	root := mapping()
+	tags, err := readTags(ctx, api, services)
+	if err != nil {
+		return nil, err
+	}
 	project := opt.Project
+	if project == "" {
+		project = ownerOf(tags)
+	}
 	if project == "" {
 		project = projectName(filepath.Base(dir))
 	}
@@ -138,10 +145,6 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 	im.res.Project = project
 	if opt.Environments != nil && len(opt.Environments.Content) > 0 {
 		set(root, "environments", opt.Environments)
-	}
-	tags, err := readTags(ctx, api, services)
-	if err != nil {
-		return nil, err
 	}
 	svcs := mapping()
 	for i := range services {
@@ -230,7 +233,8 @@ func userTags(tags map[string]string) *yaml.Node {
 // claim tags the imported services that no project claims yet as the
 // project's own, once the manifest is written: importing a service is
 // adopting it, so the first plan after import has nothing to change. A
-// service another project claims keeps its tag.
+// service another project claims keeps its tag: the plan shows its
+// adoption, which only apply --force-adopt carries out.
 func (im *importer) claim(ctx context.Context, api API, services []fc.Service, tags map[string]map[string]string, project string) error {
 	tg, ok := api.(tagger)
 	if !ok {
@@ -250,6 +254,24 @@ func (im *importer) claim(ctx context.Context, api API, services []fc.Service, t
 		}
 	}
 	return nil
+}
+
+// ownerOf is the project whose tag every tagged service carries, or ""
+// when none is tagged or they belong to different projects. Importing a
+// project's services keeps its name: under another name, its plans would
+// adopt them from it (and apply would need --force-adopt).
+func ownerOf(tags map[string]map[string]string) string {
+	owner := ""
+	for _, t := range tags {
+		switch v := t[ProjectTag]; {
+		case v == "":
+		case owner == "":
+			owner = v
+		case owner != v:
+			return ""
+		}
+	}
+	return owner
 }
 
 // selectServices lists the services to import, in name order; a named

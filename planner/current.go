@@ -454,12 +454,11 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 		if c.d.Project != "" {
 			want[TagProject] = c.d.Project
 		}
-		if v, ok := ls.Tags[TagProject]; ok && v != "" {
-			// The project that created the service keeps it: an import
-			// into a project of another name, or a second project
-			// managing the service, never moves the claim silently.
-			want[TagProject] = v
-		}
+		// A live service without this project's tag is taken over by
+		// this plan: the tag moves, and the change says so, so that apply
+		// asks for consent (never silently, least of all from another
+		// project).
+		adopt := adoption(c.d.Project, ls, true)
 		owned := map[string]bool{}
 		for l := range c.declared {
 			owned[l] = true
@@ -467,7 +466,7 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 		if !c.opt.Prune {
 			// A layer dropped from the manifest stays the project's
 			// until --prune deletes it.
-			for _, l := range c.live.OwnedLayers() {
+			for _, l := range c.live.ownedLayersOf(c.d.Project) {
 				owned[l] = true
 			}
 		}
@@ -524,6 +523,7 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 			}
 			svc.FieldChanges = append(svc.FieldChanges, fcs...)
 			svc.ResourceARN, svc.Tags, svc.UntagKeys = ServiceARN(c.opt.Target, name), set, untag
+			svc.Adopt = adopt
 		}
 	}
 
@@ -629,7 +629,7 @@ func (c *currentDiff) pruningLayers() bool {
 	if !c.opt.Prune {
 		return false
 	}
-	for _, name := range c.live.OwnedLayers() {
+	for _, name := range c.live.ownedLayersOf(c.d.Project) {
 		if !c.declared[name] && c.live.Layers[name] != nil {
 			return true
 		}
@@ -820,7 +820,7 @@ func ownedDomain(d *fc.CustomDomain, services map[string]bool) bool {
 // pruneLayers deletes, with --prune, the versions of the layers the
 // project owns but no longer declares.
 func (c *currentDiff) pruneLayers() {
-	for _, name := range c.live.OwnedLayers() {
+	for _, name := range c.live.ownedLayersOf(c.d.Project) {
 		if c.declared[name] || c.live.Layers[name] == nil {
 			continue
 		}

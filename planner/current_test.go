@@ -298,20 +298,6 @@ func TestProvisionPerFunctionTouchesOnlyTheFunctionsItNames(t *testing.T) {
 	assert.Equal(t, ActionDelete, p.Change("provision.shop/checkout/live").Action, "a function no longer named is released with --prune")
 }
 
-func TestTheProjectTagOfAnotherProjectIsKept(t *testing.T) {
-	d := currentDesired()
-	live := currentLive(d)
-	live.Services["shop"].Tags[TagProject] = "legacy"
-	p, err := Diff(d, live, diffOptions())
-	require.NoError(t, err)
-	assert.False(t, p.HasChanges(), "the service stays tagged by the project that created it: %v", addresses(p))
-
-	delete(live.Services["shop"].Tags, TagProject)
-	p, err = Diff(d, live, diffOptions())
-	require.NoError(t, err)
-	assert.Equal(t, map[string]string{TagProject: "shop"}, p.Change("service.shop").Tags, "an untagged service is claimed")
-}
-
 func TestADeleteWaitsOnlyForWhatPointsAtItsService(t *testing.T) {
 	d := currentDesired()
 	live := currentLive(d)

@@ -21,7 +21,10 @@
 // Options.Target), provision configs and service tags. They are read when
 // the API implements CurrentAPI, ordered around what they point at, pruned
 // and destroyed; fcdeploy:project and fcdeploy:layers tags on the project's
-// services record what the project owns.
+// services record what the project owns. A declared service live without
+// the project's tag is adopted (adopt.go): its change carries Adopt, and
+// Plan.CheckAdoptions refuses it without the caller's consent; CheckOwners
+// keeps destroy off services another project's tag claims.
 //
 // It must not write to an account (the applier does), print, or know about
 // YAML, cobra or how plans are shown (package render does).

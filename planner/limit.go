@@ -19,7 +19,8 @@ func ParseResourceRef(ref string) (service, function string, err error) {
 // Limit keeps only the changes to the given resources ("SERVICE" or
 // "SERVICE/FUNCTION": a function with its triggers) and, transitively, the
 // changes they depend on (a function's service, a trigger's alias, an
-// alias's published version). Changes that merely depend on the kept ones
+// alias's published version), and the adoption of the service (adopt.go).
+// Changes that merely depend on the kept ones
 // are left out, as are not-managed resources outside the refs.
 func (p *Plan) Limit(refs []string) error {
 	if len(refs) == 0 {
@@ -57,7 +58,10 @@ func (p *Plan) Limit(refs []string) error {
 		}
 	}
 	for _, c := range p.Changes {
-		if matches(c.Service, c.Function) {
+		// A service's adoption stays with any part of it: otherwise a
+		// limited plan would write into a service it has no consent for.
+		adoptsRef := c.Adopt != nil && slices.ContainsFunc(parsed, func(r ref) bool { return r.service == c.Service })
+		if matches(c.Service, c.Function) || adoptsRef {
 			visit(c.Address)
 		}
 	}

@@ -134,6 +134,9 @@ type Change struct {
 	VersionDescription string `json:"version_description,omitempty"`
 	// Reason says why a publish or a replacement is planned, for humans.
 	Reason string `json:"reason,omitempty"`
+	// Adopt is set on the change that takes over a live service this
+	// project did not create (adopt.go); its tag changes say how.
+	Adopt *Adoption `json:"adopt,omitempty"`
 	// Sensitive lists the environment variable keys of FunctionInput whose
 	// values are secret.
 	Sensitive []string `json:"sensitive,omitempty"`

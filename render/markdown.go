@@ -34,6 +34,9 @@ func cell(s string) string {
 // markdownDetails is the short description of a change for the table.
 func markdownDetails(ch *planner.Change) string {
 	var parts []string
+	if ch.Adopt != nil {
+		parts = append(parts, "**adopt "+ch.Adopt.String()+"**")
+	}
 	if ch.Action == planner.ActionPublish && ch.Reason != "" {
 		parts = append(parts, ch.Reason)
 	}
@@ -127,6 +130,15 @@ func MarkdownWith(w io.Writer, p *planner.Plan, opt MarkdownOptions) error {
 		b.WriteString("\n")
 	}
 
+	if adopts := p.Adoptions(); len(adopts) > 0 {
+		// Taking over a service built elsewhere needs apply --adopt (or
+		// --force-adopt): say so before the reviewer approves.
+		b.WriteString("> [!IMPORTANT]\n> **This plan adopts live services it did not create:**\n")
+		for _, ch := range adopts {
+			fmt.Fprintf(&b, "> - `%s` (%s)\n", ch.Service, ch.Adopt)
+		}
+		b.WriteString("\n")
+	}
 	// The closing note needs room whatever is left out: keep it aside.
 	budget := limit - noteReserve - len(opt.FullPlan)
 	var left omitted

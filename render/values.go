@@ -245,6 +245,9 @@ func marker(a planner.Action) string {
 
 // note is the text after a change's address.
 func note(c *planner.Change) string {
+	if c.Adopt != nil {
+		return "adopt " + c.Adopt.String()
+	}
 	switch c.Action {
 	case planner.ActionPublish:
 		if c.Reason != "" {

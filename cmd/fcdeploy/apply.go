@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,6 +25,33 @@ type applyOptions struct {
 	prune       bool
 	parallelism int
 	format      string
+	adopt       adoptFlags
+}
+
+// adoptFlags are apply's consent to take over live services the project
+// did not create: --adopt for untagged ones, --force-adopt for those of
+// another project too.
+type adoptFlags struct {
+	adopt, force bool
+}
+
+// check refuses plan, before any write, when it adopts services without
+// the flag that consents to it; the error names them and the flag.
+func (f adoptFlags) check(plan *planner.Plan) error {
+	err := plan.CheckAdoptions(f.adopt, f.force)
+	var ae *planner.AdoptionError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	var parts []string
+	for _, s := range ae.Untagged {
+		parts = append(parts, fmt.Sprintf("service %s exists but is not tagged as any project's (created outside fcdeploy): pass --adopt to take it over and tag it as project %s's", s, plan.Project))
+	}
+	for _, s := range slices.Sorted(maps.Keys(ae.Owned)) {
+		parts = append(parts, fmt.Sprintf("service %s belongs to project %s: --adopt does not take it; pass --force-adopt to move it to project %s (project %s then no longer owns it)",
+			s, ae.Owned[s], plan.Project, ae.Owned[s]))
+	}
+	return fmt.Errorf("refusing to take over live services, nothing was changed: %s", strings.Join(parts, "; "))
 }
 
 func newApplyCmd(streams *IOStreams) *cobra.Command {
@@ -38,6 +67,11 @@ names of the variables holding its credentials); target flags, when given, must
 match it (exit 1). Before any write the plan is refused (exit 3) when the live
 state it was made against changed (applied already, or changed by someone else),
 or when the manifest, its variables or the code changed since.
+
+A declared service that exists live without this project's fcdeploy:project tag
+is adopted: the plan marks it, and apply refuses (exit 1, before any write)
+unless --adopt (untagged services) or --force-adopt (services another project's
+tag claims) consents; adopting tags the service as this project's.
 
 Every update and delete carries the ETag seen at plan time: a resource changed
 since the plan stops its branch, and the run exits 3 listing what to re-plan.
@@ -69,6 +103,8 @@ second one aborts at once.`,
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps (and builds) run at once")
+	cmd.Flags().BoolVar(&o.adopt.adopt, "adopt", false, "take over declared services that exist live without any project's tag, and tag them as this project's")
+	cmd.Flags().BoolVar(&o.adopt.force, "force-adopt", false, "take over declared services even when another project's tag claims them (implies --adopt)")
 	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }
@@ -91,10 +127,13 @@ func runApply(cmd *cobra.Command, streams *IOStreams, o *applyOptions) error {
 		noChanges(streams)
 		return nil
 	}
+	if err := o.adopt.check(plan); err != nil {
+		return err
+	}
 	if err := confirm(cmd.Context(), streams, o.yes, "Apply these changes to "+t.String()+"?"); err != nil {
 		return err
 	}
-	return executePlan(cmd, streams, t, plan, lp.codeProvider(), o.parallelism)
+	return executePlan(cmd, streams, t, plan, lp.codeProvider(), o.parallelism, o.adopt)
 }
 
 func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, path string) error {
@@ -162,12 +201,15 @@ func runApplyPlanFile(cmd *cobra.Command, streams *IOStreams, o *applyOptions, p
 		noChanges(streams)
 		return nil
 	}
+	if err := o.adopt.check(plan); err != nil {
+		return fmt.Errorf("plan file %s: %w", path, err)
+	}
 	// Applied already, or overtaken by another change: refuse before the
 	// first write rather than fail half-way with conflicts.
 	if err := checkPlanLive(ctx, t, plan); err != nil {
 		return err
 	}
-	return executePlan(cmd, streams, t, plan, code, o.parallelism)
+	return executePlan(cmd, streams, t, plan, code, o.parallelism, o.adopt)
 }
 
 // isPlanFile says apply's argument names a saved plan rather than a
@@ -192,8 +234,8 @@ func readPlanFile(path string) (*planner.Plan, error) {
 }
 
 // executePlan applies plan (see applyPlan in execute.go).
-func executePlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.Plan, code applier.CodeProvider, parallelism int) error {
-	return applyPlan(cmd, streams, t, plan, code, parallelism, render.TextOptions{})
+func executePlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.Plan, code applier.CodeProvider, parallelism int, adopt adoptFlags) error {
+	return applyPlan(cmd, streams, t, plan, code, parallelism, render.TextOptions{}, adopt)
 }
 
 // confirm asks on the terminal; without one it refuses unless yes is set.

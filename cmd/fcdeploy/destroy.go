@@ -25,7 +25,8 @@ func newDestroyCmd(streams *IOStreams) *cobra.Command {
 		Long: `Delete the services fcdeploy.yaml declares, in reverse dependency order: aliases,
 versions, triggers, functions, then the service. Every delete carries If-Match with
 the ETag read just before, so a resource changed meanwhile is not deleted (exit 3).
-Services the manifest does not declare are never touched.`,
+Services the manifest does not declare are never touched, nor are those that
+another project's fcdeploy:project tag claims (exit 1, naming the project).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: interruptible(streams, func(cmd *cobra.Command, args []string) error {
 			if err := startEvents(streams, "destroy", o.format); err != nil {
@@ -68,6 +69,11 @@ func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error
 	if err := plan.Limit(o.project.only); err != nil {
 		return err
 	}
+	// Declaring a service is no claim on it when another project's tag
+	// does: destroy refuses before deleting anything.
+	if err := planner.CheckOwners(plan, live, lp.Project.Name); err != nil {
+		return err
+	}
 	if err := planner.ResolveETags(ctx, t.Client, plan, live, planner.ReadOptions{}); err != nil {
 		return fmt.Errorf("reading the live state from %s: %w", t, err)
 	}
@@ -84,5 +90,5 @@ func runDestroy(cmd *cobra.Command, streams *IOStreams, o *destroyOptions) error
 	if err := confirm(cmd.Context(), streams, o.yes, "Destroy these resources in "+t.String()+"? This cannot be undone."); err != nil {
 		return err
 	}
-	return applyPlan(cmd, streams, t, plan, nil, o.parallelism, opt)
+	return applyPlan(cmd, streams, t, plan, nil, o.parallelism, opt, adoptFlags{})
 }

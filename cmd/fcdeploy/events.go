@@ -75,12 +75,19 @@ type plannedChangeEvent struct {
 	Action   string `json:"action"`
 	Resource string `json:"resource"`
 	Reason   string `json:"reason,omitempty"`
+	// Adopt is "untagged" or "from project X" when the change takes over
+	// a live service (see planner.Adoption).
+	Adopt string `json:"adopt,omitempty"`
 }
 
 // planned writes one planned_change per change of plan.
 func (w *eventWriter) planned(plan *planner.Plan) {
 	for _, c := range plan.Changes {
-		w.event(plannedChangeEvent{Type: "planned_change", Action: string(c.Action), Resource: c.Address, Reason: c.Reason})
+		e := plannedChangeEvent{Type: "planned_change", Action: string(c.Action), Resource: c.Address, Reason: c.Reason}
+		if c.Adopt != nil {
+			e.Adopt = c.Adopt.String()
+		}
+		w.event(e)
 	}
 }
 

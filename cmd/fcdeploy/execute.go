@@ -49,7 +49,7 @@ func noChanges(streams *IOStreams) {
 // applyPlan applies plan and reports it: one line (or JSON event) per
 // step, the summary on stdout, and every problem once, on stderr. The
 // returned error carries only the exit code: all there is to say was said.
-func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.Plan, code applier.CodeProvider, parallelism int, opt render.TextOptions) error {
+func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.Plan, code applier.CodeProvider, parallelism int, opt render.TextOptions, adopt adoptFlags) error {
 	if err := checkParallelism(parallelism); err != nil {
 		return err
 	}
@@ -71,6 +71,8 @@ func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.
 		Code:        code,
 		OnEvent:     onEvent,
 		Stop:        in.Stop(),
+		Adopt:       adopt.adopt,
+		ForceAdopt:  adopt.force,
 	})
 	if res == nil {
 		return err // refused before anything was sent

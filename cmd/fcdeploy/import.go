@@ -94,7 +94,7 @@ func runImport(cmd *cobra.Command, streams *IOStreams, dir string, opts *importO
 		fmt.Fprintf(w, "Tagged %s %s=%s: the project now owns them.\n", strings.Join(res.Claimed, ", "), importer.ProjectTag, res.Project)
 	}
 	for _, o := range res.Owned {
-		fmt.Fprintf(w, "Note: service %s is claimed by another project's %s tag; its plans keep that tag.\n", o, importer.ProjectTag)
+		fmt.Fprintf(w, "Note: service %s is claimed by another project's %s tag; plans adopt it from that project, and only apply --force-adopt takes it over.\n", o, importer.ProjectTag)
 	}
 	return nil
 }

@@ -43,6 +43,8 @@ func TestScripts(t *testing.T) {
 			"replace":  cmdReplace,
 			"capture":  cmdCapture,
 			"waitfile": cmdWaitFile,
+			// adopt_test.go
+			"console-service": cmdConsoleService,
 		},
 	})
 }

@@ -129,7 +129,7 @@ func runPromote(cmd *cobra.Command, streams *IOStreams, o *promoteOptions) error
 	if err := confirm(cmd.Context(), streams, o.yes, "Promote to "+pr.dst.String()+"?"); err != nil {
 		return err
 	}
-	return applyPlan(cmd, streams, pr.dst, plan, pr.code, o.parallelism, render.TextOptions{Replan: promoteCommand(o.from, o.to)})
+	return applyPlan(cmd, streams, pr.dst, plan, pr.code, o.parallelism, render.TextOptions{Replan: promoteCommand(o.from, o.to)}, adoptFlags{})
 }
 
 // promoteCommand is the command that makes a new promotion plan.
