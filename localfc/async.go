@@ -17,6 +17,12 @@ const asyncAttempts = 3
 // asyncConcurrency bounds the queued invocations running at once.
 const asyncConcurrency = 4
 
+// defaultAsyncRetryDelay is the pause before retry number attempt: a
+// linear backoff, 500 ms then 1 s.
+func defaultAsyncRetryDelay(attempt int) time.Duration {
+	return time.Duration(attempt) * 500 * time.Millisecond
+}
+
 // StartBackground runs what a serving local Function Compute does on its
 // own: the durable async invocation worker and the timer-trigger
 // scheduler. stop ends both and waits for them; invocations cut short stay
@@ -112,7 +118,7 @@ func (s *Server) runAsync(ctx context.Context, inv store.AsyncInvocation) {
 	select {
 	case <-ctx.Done():
 		return
-	case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
+	case <-time.After(s.asyncRetryDelay(attempt)):
 	}
 	if rerr := s.store.RetryAsync(ctx, inv.ID); rerr != nil {
 		s.log.Error("async queue", slog.String("requestId", inv.ID), slog.String("error", rerr.Error()))

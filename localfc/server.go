@@ -38,6 +38,10 @@ type Config struct {
 	Runtime *runtime.Pool
 	// Rand picks between an alias's versions by weight; nil: math/rand.
 	Rand func() float64
+	// AsyncRetryDelay is the pause before a failed asynchronous invocation
+	// runs again, attempt counting from 1; nil: attempt × 500 ms. Tests set
+	// it to return 0 so that retries do not wait.
+	AsyncRetryDelay func(attempt int) time.Duration
 }
 
 // Server is the local Function Compute as an http.Handler.
@@ -52,6 +56,8 @@ type Server struct {
 	runtime   *runtime.Pool
 	randFloat func() float64
 	asyncWake chan struct{} // nudges the async worker after an enqueue
+	// asyncRetryDelay is Config.AsyncRetryDelay or defaultAsyncRetryDelay.
+	asyncRetryDelay func(attempt int) time.Duration
 }
 
 // New returns a Server over cfg.Store.
@@ -66,6 +72,11 @@ func New(cfg Config) *Server {
 		runtime:   cfg.Runtime,
 		randFloat: cfg.Rand,
 		asyncWake: make(chan struct{}, 1),
+
+		asyncRetryDelay: cfg.AsyncRetryDelay,
+	}
+	if s.asyncRetryDelay == nil {
+		s.asyncRetryDelay = defaultAsyncRetryDelay
 	}
 	if s.randFloat == nil {
 		s.randFloat = mathrand.Float64
