@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -58,4 +59,59 @@ func TestAnInvocationLogIsDecodedFromItsHeader(t *testing.T) {
 		assert.Equal(t, "ok", string(out.Body))
 		assert.Equal(t, tc.want, out.Log, "header %q", tc.header)
 	}
+}
+
+func TestMaxRetriesSetsHowOftenAGetIsTried(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		maxRetries int
+		calls      int32
+	}{{1, 2}, {-1, 1}} {
+		var calls atomic.Int32
+		c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}, func(cfg *Config) { cfg.MaxRetries = tc.maxRetries })
+		_, err := c.GetService(context.Background(), "s", "")
+		require.Error(t, err)
+		assert.Equal(t, tc.calls, calls.Load(), "MaxRetries %d", tc.maxRetries)
+	}
+}
+
+// rawOnce answers the first request with raw bytes on the connection, then
+// closes it; later requests get an empty JSON object.
+func rawOnce(t *testing.T, raw string) (*Client, *atomic.Int32) {
+	var calls atomic.Int32
+	c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) > 1 {
+			w.Write([]byte(`{}`))
+			return
+		}
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		buf.WriteString(raw)
+		buf.Flush()
+		conn.Close()
+	}, nil)
+	return c, &calls
+}
+
+func TestAResponseBodyCutShortIsRetried(t *testing.T) {
+	t.Parallel()
+	c, calls := rawOnce(t, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"serv")
+	_, err := c.GetService(context.Background(), "s", "")
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), calls.Load(), "the connection broke: worth another try")
+}
+
+func TestAMalformedResponseBodyIsNotRetried(t *testing.T) {
+	t.Parallel()
+	c, calls := rawOnce(t, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+	_, err := c.GetService(context.Background(), "s", "")
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "reading the response")
+	assert.Equal(t, int32(1), calls.Load(), "the server answered, badly: trying again would not help")
 }
