@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the engine packages with gremlins, one package at a time,
-# printing the kill rate of each. Not part of CI: a full run takes about an hour
+# printing the kill rate of each. Not part of CI: a full run takes over an hour
 # on two cores. See docs/testing.md for how to read the results.
 #
 #   bench/mutation/run.sh                 # every engine package
@@ -34,6 +34,7 @@ workers="${WORKERS:-1}"
 summary=()
 for p in "${packages[@]}"; do
   name="${p//\//_}"
+  k="" l="" n="" t="" rk="" rl="" rt="" rv=""
   echo "== $p"
   # The default mutators plus && <-> ||, the kind of bug that turns cron's
   # day-of-month OR day-of-week into AND.
