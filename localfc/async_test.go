@@ -70,7 +70,18 @@ func TestAQueuedAsyncInvocationRunsAfterARestartOnTheSameStore(t *testing.T) {
 // times (FC's documented default): four attempts in all.
 func TestAFailingAsyncInvocationRunsFourTimesByDefaultAndTheOutcomeIsLogged(t *testing.T) {
 	logs := &syncBuffer{}
-	e := newTestEnv(t, withRuntime(t), noRetryDelay, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
+	// Retries do not wait in a test; the delays asked for are recorded.
+	var delaysMu sync.Mutex
+	var delaysAsked []int
+	e := newTestEnv(t, withRuntime(t), func(c *Config) {
+		c.Logger = slog.New(slog.NewTextHandler(logs, nil))
+		c.AsyncRetryDelay = func(attempt int) time.Duration {
+			delaysMu.Lock()
+			defer delaysMu.Unlock()
+			delaysAsked = append(delaysAsked, attempt)
+			return 0
+		}
+	})
 	e.mustOK("POST", "/2016-08-15/services", map[string]any{"serviceName": "s"})
 	e.mustOK("POST", "/2016-08-15/services/s/functions", map[string]any{
 		"functionName": "f", "runtime": "python3", "handler": "index.handler", "timeout": 10,
@@ -98,4 +109,14 @@ func TestAFailingAsyncInvocationRunsFourTimesByDefaultAndTheOutcomeIsLogged(t *t
 	assert.Equal(t, 4, strings.Count(string(b), "attempt"))
 	assert.Contains(t, logs.String(), "requestId="+requestID)
 	assert.Contains(t, logs.String(), "function=s/f")
+	delaysMu.Lock()
+	defer delaysMu.Unlock()
+	assert.Equal(t, []int{1, 2, 3}, delaysAsked, "a pause before each retry, none after the last attempt")
+}
+
+func TestTheDefaultAsyncBackoffGrowsWithEachAttempt(t *testing.T) {
+	assert.Equal(t, 500*time.Millisecond, defaultAsyncRetryDelay(1))
+	assert.Equal(t, time.Second, defaultAsyncRetryDelay(2))
+	assert.Equal(t, 2*time.Second, defaultAsyncRetryDelay(3))
+	assert.Equal(t, 500*time.Millisecond, New(Config{}).asyncDelay(1), "the default when Config leaves it nil")
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,9 @@ func buildFcdeploy(t *testing.T) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI (CI=true) must build fcdeploy, but there is no go command on PATH: %v", err)
+		}
 		t.Skip("no go command on PATH to build fcdeploy")
 	}
 	bin := filepath.Join(t.TempDir(), "fcdeploy")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,7 +47,27 @@ func TestScripts(t *testing.T) {
 			// adopt_test.go
 			"console-service": cmdConsoleService,
 		},
+		Condition: interpreterCondition,
 	})
+}
+
+// interpreterCondition answers [python3] and [node]: whether the
+// interpreter is on PATH. On CI (CI=true) a missing one is an error rather
+// than false, so a `[!python3] skip` cannot hide that CI stopped running the
+// script.
+func interpreterCondition(cond string) (bool, error) {
+	switch cond {
+	case "python3", "node":
+	default:
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	if _, err := exec.LookPath(cond); err != nil {
+		if os.Getenv("CI") == "true" {
+			return false, fmt.Errorf("%s is required on CI (CI=true): %w", cond, err)
+		}
+		return false, nil
+	}
+	return true, nil
 }
 
 // cmdExits runs a command and checks its exit code:

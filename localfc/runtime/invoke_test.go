@@ -396,17 +396,19 @@ func TestWaitingForAFreeInstanceHonoursTheContext(t *testing.T) {
 	t.Parallel()
 	needInterpreter(t, "python3")
 	p := newPool(t, Config{MaxInstancesPerFunction: 1})
-	req := fn(t, "python3", "index.handler", py("import time\ndef handler(e, c):\n    time.sleep(2)\n    return 'done'\n"))
+	gate := newHandlerGate(t)
+	req := fn(t, "python3", "index.handler", gate.source())
 	busy := make(chan *Result)
 	go func() {
 		res, _ := p.Invoke(context.Background(), req)
 		busy <- res
 	}()
-	time.Sleep(300 * time.Millisecond) // let the first call take the only instance
+	gate.waitStarted(t) // the first call holds the only instance until the gate opens
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := p.Invoke(ctx, req)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	gate.open(t)
 	assert.Equal(t, "done", string((<-busy).Body))
 }
 
@@ -555,14 +557,14 @@ func TestCloseFailsInvocationsInFlightWithErrClosed(t *testing.T) {
 	t.Parallel()
 	needInterpreter(t, "python3")
 	p := newPool(t, Config{})
-	req := fn(t, "python3", "index.handler", py("import time\ndef handler(e, c):\n    time.sleep(10)\n"))
+	gate := newHandlerGate(t) // never opened: the handler runs until Close
+	req := fn(t, "python3", "index.handler", gate.source())
 	errs := make(chan error)
 	go func() {
 		_, err := p.Invoke(context.Background(), req)
 		errs <- err
 	}()
-	require.Eventually(t, func() bool { return p.Stats().Instances == 1 }, 5*time.Second, 10*time.Millisecond)
-	time.Sleep(100 * time.Millisecond) // let the invocation reach the worker
+	gate.waitStarted(t)
 	require.NoError(t, p.Close())
 	assert.ErrorIs(t, <-errs, ErrClosed)
 }

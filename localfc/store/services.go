@@ -58,12 +58,14 @@ func loadService(a account, service string) (serviceRec, error) {
 	return rec, nil
 }
 
-// CreateService stores a new service with its defaults filled in.
+// CreateService stores a new service with its defaults filled in
+// (internetAccess true, as in Function Compute).
 func (s *BoltStore) CreateService(ctx context.Context, accountID string, in fc.ServiceInput) (fc.Service, error) {
 	now, etag := s.timestamp(), newETag()
 	rec := serviceRec{ETag: etag, Service: fc.Service{
 		ServiceName:      in.ServiceName,
 		ServiceID:        newID(),
+		InternetAccess:   true, // the API's default when a client omits it
 		CreatedTime:      now,
 		LastModifiedTime: now,
 	}}

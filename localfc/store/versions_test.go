@@ -108,7 +108,7 @@ func TestPublishWithNoChangeIsRefused(t *testing.T) {
 			return err
 		},
 		"new service config": func() error {
-			_, err := s.UpdateService(ctx, acct, "shop", fc.ServiceInput{InternetAccess: ptr(true)}, "")
+			_, err := s.UpdateService(ctx, acct, "shop", fc.ServiceInput{InternetAccess: ptr(false)}, "")
 			return err
 		},
 		"a new function": func() error {
