@@ -51,13 +51,13 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// interpreterCondition answers [python3] and [node]: whether the
+// interpreterCondition answers [python3], [node] and [npm]: whether the
 // interpreter is on PATH. On CI (CI=true) a missing one is an error rather
 // than false, so a `[!python3] skip` cannot hide that CI stopped running the
 // script.
 func interpreterCondition(cond string) (bool, error) {
 	switch cond {
-	case "python3", "node":
+	case "python3", "node", "npm":
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
