@@ -143,7 +143,7 @@ func shopProject(t testing.TB) *project {
 // planFor reads the live state of the project's services and diffs it.
 func planFor(t testing.TB, api planner.API, p *project, prune bool) *planner.Plan {
 	t.Helper()
-	read := planner.ReadOptions{}
+	read := planner.ReadOptions{ClaimedBy: p.desired.Project}
 	if !prune { // as the CLI plans
 		read.AsyncConfigsOf = planner.DeclaredAsyncConfigs(p.desired)
 	}

@@ -130,3 +130,22 @@ func TestAdoptingAnotherProjectsServiceNeitherClaimsNorPrunesItsLayers(t *testin
 	require.NotNil(t, svc.Adopt)
 	assert.Equal(t, "deps", svc.Tags[TagLayers], "the adopting project claims only its own layers")
 }
+
+func TestAServiceTheProjectCreatedButDidNotTagIsTaggedNotAdopted(t *testing.T) {
+	d := currentDesired()
+	live := currentLive(d)
+	delete(live.Services["shop"].Tags, TagProject) // an apply killed between create and tag
+	opt := diffOptions()
+	opt.Created = map[string]bool{"shop": true}
+	p, err := Diff(d, live, opt)
+	require.NoError(t, err)
+	svc := p.Change("service.shop")
+	require.NotNil(t, svc, "the tag is still written")
+	assert.Nil(t, svc.Adopt, "no consent is needed for the project's own service")
+	assert.Equal(t, map[string]string{TagProject: "shop"}, svc.Tags)
+
+	live.Services["shop"].Tags[TagProject] = "legacy"
+	p, err = Diff(d, live, opt)
+	require.NoError(t, err)
+	require.NotNil(t, p.Change("service.shop").Adopt, "another project's tag is never overridden by what was created here")
+}

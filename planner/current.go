@@ -459,6 +459,12 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 		// asks for consent (never silently, least of all from another
 		// project).
 		adopt := adoption(c.d.Project, ls, true)
+		if adopt != nil && adopt.From == "" && c.opt.Created[name] {
+			// This project created it; an apply cut short before the
+			// tag was written left it untagged. Tagging it is no
+			// takeover.
+			adopt = nil
+		}
 		owned := map[string]bool{}
 		for l := range c.declared {
 			owned[l] = true

@@ -18,6 +18,10 @@ type Options struct {
 	// are listed in Plan.NotManaged.
 	Prune  bool
 	Target Target
+	// Created names the services this project created at Target, as the
+	// CLI remembers them: such a service found untagged (an apply cut
+	// short between its create and its tag) is not an adoption.
+	Created map[string]bool
 	// Now stamps Plan.CreatedAt; nil means time.Now.
 	Now func() time.Time
 }

@@ -38,14 +38,48 @@ func ResolveETags(ctx context.Context, api API, plan *Plan, live *Live, opt Read
 		limit = 8
 	}
 	var mu sync.Mutex
+	// Services read with a list have no ETag yet: read each one the plan
+	// changes or publishes once, before the rest.
+	services := map[string]bool{}
+	for i := range plan.Changes {
+		c := &plan.Changes[i]
+		if ls := live.Services[c.Service]; c.ETag == "" && ls != nil && ls.Service != nil && ls.Service.ETag == "" &&
+			(c.Kind == KindService && c.NeedsETag() || c.Kind == KindVersion && c.Action == ActionPublish) {
+			services[c.Service] = true
+		}
+	}
+	// The live state is left as read (saved plans stamp it as listed).
+	serviceETags := map[string]string{}
 	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	for name := range services {
+		ls := live.Services[name]
+		g.Go(func() error {
+			etag, err := readServiceETag(gctx, api, name, ls.Service)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			serviceETags[name] = etag
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for i := range plan.Changes {
 		c := &plan.Changes[i]
+		ls := live.Services[c.Service]
+		if c.ETag == "" && (c.Kind == KindVersion && c.Action == ActionPublish || c.Kind == KindService) && serviceETags[c.Service] != "" {
+			c.ETag = serviceETags[c.Service] // a publish is guarded by its service's
+			continue
+		}
 		if c.ETag != "" || !c.NeedsETag() {
 			continue
 		}
-		ls := live.Services[c.Service]
 		if ls == nil {
 			return fmt.Errorf("%s: the plan changes it but the live state has no service %s", c.Subject(), c.Service)
 		}
@@ -61,6 +95,23 @@ func ResolveETags(ctx context.Context, api API, plan *Plan, live *Live, opt Read
 		})
 	}
 	return g.Wait()
+}
+
+// readServiceETag reads a service listed without its ETag and checks it is
+// the one listed.
+func readServiceETag(ctx context.Context, api API, name string, listed *fc.Service) (string, error) {
+	subject := "service " + name
+	got, err := api.GetService(ctx, name, "")
+	if fc.IsNotFound(err) {
+		return "", &StalePlanError{Reason: subject + " was deleted while the plan was being made"}
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: read its ETag: %w", subject, err)
+	}
+	if got.LastModifiedTime != listed.LastModifiedTime {
+		return "", &StalePlanError{Reason: fmt.Sprintf("%s changed while the plan was being made (modified at %s, then at %s)", subject, listed.LastModifiedTime, got.LastModifiedTime)}
+	}
+	return got.ETag, nil
 }
 
 // readETag reads one resource for its ETag and checks it is the one listed.

@@ -82,6 +82,9 @@ type ReadOptions struct {
 	// --prune needs only the functions that declare one: an undeclared
 	// config is neither changed nor deleted then.
 	AsyncConfigsOf func(service, function string) bool
+	// ClaimedBy, when set, is the project whose services (tagged
+	// fcdeploy:project) are read with one list rather than one read each.
+	ClaimedBy string
 }
 
 // DeclaredAsyncConfigs is ReadOptions.AsyncConfigsOf for a plan of d
@@ -118,6 +121,30 @@ func (p *Plan) RecordedAsyncConfigs() func(service, function string) bool {
 	return func(service, function string) bool { return read[service+"/"+function] }
 }
 
+// claimedLister lists the services carrying tags (fc.Client has it).
+type claimedLister interface {
+	ListAllServicesByTags(ctx context.Context, prefix string, tags map[string]string) ([]fc.Service, error)
+}
+
+// listClaimed lists the services tagged as project's, by name; nil when
+// project is empty or the API cannot filter by tags.
+func listClaimed(ctx context.Context, api API, project string) (map[string]*fc.Service, error) {
+	cl, ok := api.(claimedLister)
+	if project == "" || !ok {
+		return nil, nil
+	}
+	svcs, err := cl.ListAllServicesByTags(ctx, "", map[string]string{TagProject: project})
+	if err != nil {
+		return nil, fmt.Errorf("list the services of project %s: %w", project, err)
+	}
+	out := make(map[string]*fc.Service, len(svcs))
+	for i := range svcs {
+		svcs[i].ETag = "" // lists carry none; never trust one
+		out[svcs[i].ServiceName] = &svcs[i]
+	}
+	return out, nil
+}
+
 // ReadLive reads the live state of the named services, and nothing else,
 // with list calls: lists carry whole objects, so a function costs one
 // request (its trigger list) and a service a handful. Lists carry no ETags:
@@ -138,11 +165,22 @@ func ReadLive(ctx context.Context, api API, services []string, opt ReadOptions) 
 	}
 	var mu sync.Mutex // guards the maps of every LiveService
 
-	// Phase 1: each service.
+	// Phase 1: each service. The services the project claims come from
+	// one list (whole objects, no ETag; ResolveETags reads the ETags of
+	// those the plan changes); the others, unclaimed or absent, are read
+	// one by one.
+	claimed, err := listClaimed(ctx, api, opt.ClaimedBy)
+	if err != nil {
+		return nil, err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for _, name := range services {
 		ls := live.Services[name]
+		if svc := claimed[name]; svc != nil {
+			ls.Service = svc
+			continue
+		}
 		g.Go(func() error {
 			svc, err := api.GetService(gctx, name, "")
 			if fc.IsNotFound(err) {

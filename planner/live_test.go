@@ -323,3 +323,50 @@ func TestAPlanWithoutPruneListsAsyncConfigsOnlyOfFunctionsThatDeclareOne(t *test
 	assert.True(t, recorded("shop", "c"), "changed by the plan")
 	assert.False(t, recorded("shop", "b"))
 }
+
+// claimingReader is fakeReader that also lists services by tag, as
+// fc.Client does: the services of live count as claimed by project.
+type claimingReader struct {
+	*fakeReader
+	project string
+}
+
+func (c *claimingReader) ListAllServicesByTags(_ context.Context, _ string, tags map[string]string) ([]fc.Service, error) {
+	defer c.enter()()
+	var out []fc.Service
+	if tags[TagProject] != c.project {
+		return nil, nil
+	}
+	for _, ls := range c.live.Services {
+		if ls.Service != nil {
+			s := *ls.Service
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func TestTheProjectsServicesAreReadWithOneListAndTheirETagOnlyWhenChanged(t *testing.T) {
+	d := manyFunctions(5)
+	api := &claimingReader{fakeReader: &fakeReader{live: convergedLive(d)}, project: "shop"}
+	got, err := ReadLive(context.Background(), api, []string{"shop", "absent"}, ReadOptions{ClaimedBy: "shop"})
+	require.NoError(t, err)
+	// One list for the claimed services, one read for the absent one, then
+	// the lists of shop as before.
+	assert.Equal(t, int64(1+1+3+7+2), api.requests.Load())
+	assert.Empty(t, got.Services["shop"].Service.ETag, "a listed service has no ETag")
+
+	d.Services[0].Config.Description = ptr("changed")
+	p, err := Diff(d, got, diffOptions())
+	require.NoError(t, err)
+	require.NoError(t, ResolveETags(context.Background(), api, p, got, ReadOptions{}))
+	svc := p.Change(ServiceAddress("shop"))
+	require.NotNil(t, svc)
+	assert.Equal(t, "etag-service-shop", svc.ETag, "read for the service the plan changes")
+	for _, c := range p.Changes {
+		if c.Kind == KindVersion && c.Action == ActionPublish {
+			assert.Equal(t, "etag-service-shop", c.ETag, "the publish is guarded by its service's ETag")
+		}
+	}
+	assert.Empty(t, got.Services["shop"].Service.ETag, "the live state stays as listed, for saved plans' stamps")
+}

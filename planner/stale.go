@@ -132,7 +132,7 @@ func (p *Plan) CheckLive(live *Live) error {
 			}
 		case ActionPublish:
 			svc, ok := now[ServiceAddress(c.Service)]
-			if c.ETag != "" && ok && svc != c.ETag {
+			if c.ETag != "" && p.LiveETags == nil && ok && svc != c.ETag {
 				found[ServiceAddress(c.Service)] = "changed since the plan"
 			}
 		}

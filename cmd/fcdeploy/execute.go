@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +66,11 @@ func applyPlan(cmd *cobra.Command, streams *IOStreams, t *target, plan *planner.
 	if in == nil {
 		in = watchInterrupts(cmd.Context(), streams.ErrOut, "steps")
 		defer in.Close()
+	}
+	if plan.Manifest != "" && plan.CheckAdoptions(adopt.adopt, adopt.force) == nil {
+		if err := rememberCreated(filepath.Dir(plan.Manifest), plan); err != nil {
+			return fmt.Errorf("remembering the services this apply creates: %w", err)
+		}
 	}
 	res, err := applier.Apply(in.Context(), t.Client, plan, applier.Options{
 		Parallelism: parallelism,

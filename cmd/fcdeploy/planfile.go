@@ -66,7 +66,7 @@ func connectPlanTarget(ctx context.Context, pt planner.Target, fallback manifest
 // the plan when it changed since (applied already, or overtaken), before
 // anything is written.
 func checkPlanLive(ctx context.Context, t *target, plan *planner.Plan) error {
-	live, err := planner.ReadLive(ctx, t.Client, plan.Services(), planner.ReadOptions{Target: t.planTarget(), AsyncConfigsOf: plan.RecordedAsyncConfigs()})
+	live, err := planner.ReadLive(ctx, t.Client, plan.Services(), planner.ReadOptions{Target: t.planTarget(), AsyncConfigsOf: plan.RecordedAsyncConfigs(), ClaimedBy: plan.Project})
 	if err != nil {
 		return fmt.Errorf("reading the live state from %s: %w", t, err)
 	}

@@ -137,7 +137,7 @@ func (o *projectOptions) stdin() io.Reader {
 
 // makePlan reads the live state of the project's services and diffs.
 func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*planner.Plan, error) {
-	read := planner.ReadOptions{Target: t.planTarget()}
+	read := planner.ReadOptions{Target: t.planTarget(), ClaimedBy: lp.Desired.Project}
 	if !prune {
 		read.AsyncConfigsOf = planner.DeclaredAsyncConfigs(lp.Desired)
 	}
@@ -151,7 +151,7 @@ func makePlan(ctx context.Context, lp *loadedProject, t *target, prune bool) (*p
 	if err != nil {
 		return nil, fmt.Errorf("comparing code with %s: %w", t, err)
 	}
-	plan, err := planner.Diff(cmp.Desired, live, planner.Options{Prune: prune, Target: t.planTarget()})
+	plan, err := planner.Diff(cmp.Desired, live, planner.Options{Prune: prune, Target: t.planTarget(), Created: readCreated(lp.Project.Dir, t.planTarget())})
 	if err != nil {
 		return nil, err
 	}
