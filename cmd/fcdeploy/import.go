@@ -73,7 +73,8 @@ func runImport(cmd *cobra.Command, streams *IOStreams, dir string, opts *importO
 		return err
 	}
 	defer t.Close()
-	res, err := importer.Import(ctx, t.Client, importer.Options{Dir: dir, Services: opts.services, Force: opts.force, Environments: envs, Source: t.String()})
+	res, err := importer.Import(ctx, t.Client, importer.Options{Dir: dir, Services: opts.services, Force: opts.force, Environments: envs, Source: t.String(),
+		Region: t.Region, AccountID: t.AccountID})
 	if err != nil {
 		return err
 	}
@@ -81,6 +82,10 @@ func runImport(cmd *cobra.Command, streams *IOStreams, dir string, opts *importO
 	fmt.Fprintf(w, "Imported %s, %s, %s and %s from %s into %s.\n",
 		plural(res.Services, "service"), plural(res.Functions, "function"), plural(res.Triggers, "trigger"),
 		aliasCount(res.Aliases), t, displayPath(res.Manifest))
+	if res.CustomDomains+res.AsyncConfigs+res.ProvisionConfigs > 0 {
+		fmt.Fprintf(w, "With %s, %s and %s.\n", plural(res.CustomDomains, "custom domain"),
+			plural(res.AsyncConfigs, "async invoke config"), plural(res.ProvisionConfigs, "provision config"))
+	}
 	if len(res.Secrets) > 0 {
 		fmt.Fprintln(w, "\nSecret-looking environment variables were not written; set these before planning:")
 		for _, s := range res.Secrets {
