@@ -254,3 +254,40 @@ services:
 	require.Len(t, auto, 1, "the generated domain is reported")
 	assert.Equal(t, 17, auto[0].Line)
 }
+
+func TestFuncraftAsyncConfigurationBecomesAsyncInvokeConfig(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    fn:
+      Type: 'Aliyun::Serverless::Function'
+      Properties:
+        Handler: index.handler
+        Runtime: python3
+        CodeUri: ./code
+        AsyncConfiguration:
+          Destination:
+            OnFailure: 'acs:fc:::services/svc/functions/dead'
+            OnSuccess: 'acs:mns:::/queues/done/messages'
+          MaxAsyncRetryAttempts: 1
+          MaxAsyncEventAgeInSeconds: 300
+    dead:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	assert.Empty(t, res.Report)
+	m := manifestOf(t, res)
+	fn := m["services"].(map[string]any)["svc"].(map[string]any)["functions"].(map[string]any)["fn"].(map[string]any)
+	assert.Equal(t, map[string]any{
+		"maxAsyncRetryAttempts": 1, "maxAsyncEventAgeInSeconds": 300,
+		"destinations": map[string]any{"onFailure": "svc/dead", "onSuccess": "acs:mns:${vars.region}:${vars.accountId}:/queues/done/messages"},
+	}, fn["asyncInvokeConfig"])
+	assert.Equal(t, "${env.ACCOUNT_ID}", m["vars"].(map[string]any)["accountId"], "the ARN's account comes from where Funcraft read it")
+}

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -123,3 +124,69 @@ func scalars(n *yaml.Node) ([]string, bool) {
 	}
 	return out, true
 }
+
+// fcARNRE matches a function destination as Funcraft and Serverless Devs
+// write it, region and account possibly empty (the tool fills them in).
+var fcARNRE = regexp.MustCompile(`^acs:fc:([^:]*):([^:]*):services/([^/.]+)/functions/([^/]+)$`)
+
+// asyncConfig converts a function's async configuration, its keys named by
+// keys (Funcraft's capitalised or Serverless Devs' camel-case). A function
+// destination without a qualifier becomes SERVICE/FUNCTION (checked
+// against the converted functions by validate); an ARN with an empty
+// region or account gets ${vars.region} and ${vars.accountId}.
+func (c *conv) asyncConfig(n *yaml.Node, where string, keys asyncKeys) *yaml.Node {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		c.leftOut(n, where+" is not a mapping", "write asyncInvokeConfig: by hand")
+		return nil
+	}
+	out := mapping()
+	for _, f := range []struct{ from, to string }{
+		{keys.retries, "maxAsyncRetryAttempts"}, {keys.age, "maxAsyncEventAgeInSeconds"}, {keys.stateful, "statefulInvocation"},
+	} {
+		if v := resolve(get(n, f.from)); v != nil {
+			if !isScalar(v) {
+				c.leftOut(v, where+"."+f.from+" is not a value", "write it by hand")
+				continue
+			}
+			set(out, f.to, copyNode(v))
+		}
+	}
+	dests := mapping()
+	pairs(resolve(get(n, keys.destination)), func(k, v *yaml.Node) {
+		v = resolve(v)
+		to := map[string]string{keys.onSuccess: "onSuccess", keys.onFailure: "onFailure"}[k.Value]
+		if to == "" || !isScalar(v) {
+			c.leftOut(k, where+"."+keys.destination+"."+k.Value, "destinations are onSuccess and onFailure, each an ARN")
+			return
+		}
+		arn := v.Value
+		if m := fcARNRE.FindStringSubmatch(arn); m != nil {
+			arn = m[3] + "/" + m[4]
+		} else if parts := strings.SplitN(arn, ":", 5); len(parts) == 5 && parts[0] == "acs" && (parts[2] == "" || parts[3] == "") {
+			if parts[2] == "" {
+				parts[2] = "${vars.region}"
+			}
+			if parts[3] == "" {
+				parts[3] = "${vars.accountId}"
+			}
+			arn = strings.Join(parts, ":")
+			c.accountVars = true
+			if c.kind != KindFuncraft {
+				c.leftOut(v, where+"."+keys.destination+"."+k.Value+": "+v.Value+" has no region or account", "it now uses ${vars.region} and ${vars.accountId}: define those vars")
+			}
+		}
+		set(dests, to, str(arn))
+	})
+	if len(dests.Content) > 0 {
+		set(out, "destinations", dests)
+	}
+	return out
+}
+
+type asyncKeys struct{ retries, age, stateful, destination, onSuccess, onFailure string }
+
+var (
+	funcraftAsync = asyncKeys{"MaxAsyncRetryAttempts", "MaxAsyncEventAgeInSeconds", "StatefulInvocation", "Destination", "OnSuccess", "OnFailure"}
+	sdevsAsync    = asyncKeys{"maxAsyncRetryAttempts", "maxAsyncEventAgeInSeconds", "statefulInvocation", "destination", "onSuccess", "onFailure"}
+)

@@ -404,7 +404,9 @@ func (f *funcraftState) function(service string, k, v *yaml.Node) *yaml.Node {
 		set(fn, "instanceLifecycleConfig", out)
 	}
 	if ac := get(props, "AsyncConfiguration"); ac != nil {
-		f.leftOut(ac, where+": AsyncConfiguration", "fcdeploy.yaml has no async invoke configs yet: the live one is left as it is")
+		if n := f.conv.asyncConfig(ac, where+": AsyncConfiguration", funcraftAsync); n != nil {
+			set(fn, "asyncInvokeConfig", n)
+		}
 	}
 	env := mapping()
 	if ev := resolve(get(props, "EnvironmentVariables")); ev != nil {

@@ -614,7 +614,9 @@ func (s *sdState) functionFields(fn, fp *yaml.Node, where string, at *yaml.Node)
 			}
 			set(fn, "code", str(s.codePath(v.Value)))
 		case key == "asyncConfiguration":
-			s.leftOut(pos(key), where+".asyncConfiguration", "fcdeploy.yaml has no async invoke configs yet: the live one is left as it is")
+			if n := s.asyncConfig(v, where+".asyncConfiguration", sdevsAsync); n != nil {
+				set(fn, "asyncInvokeConfig", n)
+			}
 		default:
 			s.leftOut(pos(key), where+"."+key, "fcdeploy.yaml has no such function field")
 		}
