@@ -215,7 +215,7 @@ Resources:
 	assert.Contains(t, res.Report[1].What, "svc/nosuch")
 }
 
-func TestServerlessDevsCustomDomainsRouteToTheirEntrysFunctionByDefault(t *testing.T) {
+func TestServerlessDevsCustomDomainsRouteToTheirEntrysFunctionAndMergeAcrossEntries(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"code/index.py": "x",
 		"s.yaml": `edition: 1.0.0
@@ -237,6 +237,14 @@ services:
         - domainName: auto
           protocol: HTTP
           routeConfigs: [{path: /*}]
+  admin:
+    component: fc
+    props:
+      region: cn-hangzhou
+      service: {name: shop}
+      function: {name: admin, runtime: python3, handler: index.handler, codeUri: ./code}
+      customDomains:
+        - {domainName: api.example.com, protocol: HTTP, routeConfigs: [{path: /admin}]}
 `,
 	})
 	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
@@ -244,7 +252,8 @@ services:
 	assert.Equal(t, map[string]any{"api.example.com": map[string]any{"protocol": "HTTP", "routes": []any{
 		map[string]any{"path": "/*", "service": "shop", "function": "web", "methods": []any{"GET"}},
 		map[string]any{"path": "/v1/*", "service": "shop", "function": "web", "qualifier": "live"},
-	}}}, manifestOf(t, res)["customDomains"])
+		map[string]any{"path": "/admin", "service": "shop", "function": "admin"},
+	}}}, manifestOf(t, res)["customDomains"], "the domain both entries list has the routes of both")
 	var auto []Finding
 	for _, f := range res.Report {
 		if strings.Contains(f.What, "custom domain") {

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -55,16 +56,27 @@ func (c *conv) checkDomain(d domain) (domain, bool) {
 
 // domainsNode is customDomains: for the kept domains whose every route
 // reaches a converted function; the others are reported. nil when none.
+// Serverless Devs entries often each list the same domain with their own
+// routes: declarations of one domain with one protocol are merged.
 func (c *conv) domainsNode(services *yaml.Node) *yaml.Node {
 	out := mapping()
 	file := c.file
 	defer func() { c.file = file }()
+	var merged []domain
 	for _, d := range c.domains {
-		c.file = d.file
-		if get(out, d.name) != nil {
-			c.leftOut(d.at, "custom domain "+d.name+" is declared twice", "only the first is converted: merge their routes")
-			continue
+		i := slices.IndexFunc(merged, func(m domain) bool { return m.name == d.name })
+		switch {
+		case i < 0:
+			merged = append(merged, d)
+		case merged[i].protocol != d.protocol:
+			c.file = d.file
+			c.leftOut(d.at, "custom domain "+d.name+" is declared again with protocol "+d.protocol, "only the first declaration ("+merged[i].protocol+") is converted: give them one protocol")
+		default:
+			merged[i].routes = append(merged[i].routes, d.routes...)
 		}
+	}
+	for _, d := range merged {
+		c.file = d.file
 		routes := seq()
 		ok := true
 		for _, r := range d.routes {
