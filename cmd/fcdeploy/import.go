@@ -25,9 +25,11 @@ func newImportCmd(streams *IOStreams) *cobra.Command {
 		Use:   "import [DIR]",
 		Short: "Write the fcdeploy project of a live account: fcdeploy.yaml and every function's code",
 		Long: `Read the services of the target account (all of them, or those named with --service)
-and write DIR/fcdeploy.yaml (default: the current directory) with their functions,
-triggers, aliases (pinned to their live versions) and publish: when they have versions,
-and each function's code unpacked under DIR/functions/SERVICE/FUNCTION.
+and write DIR/fcdeploy.yaml (default: the current directory) with their tags, functions,
+triggers, aliases (pinned to their live versions, with their provisioned instances),
+publish: when they have versions, async invoke configs and the custom domains that route
+to them, and each function's code unpacked under DIR/functions/SERVICE/FUNCTION. What
+fcdeploy.yaml cannot describe (HTTPS domains, say) is named in a note and left as it is.
 
 Environment variables whose names look secret (PASSWORD, SECRET, TOKEN, KEY,
 CREDENTIAL...) are not written: they become ${env.NAME}; set those variables before
