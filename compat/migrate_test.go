@@ -25,7 +25,8 @@ import (
 // several services, functions and trigger types with Funcraft, then proves both ways
 // in: `fcdeploy import` of that account plans no change, and `fcdeploy convert` of
 // the template applied to a second, empty account gives the same live configuration
-// (every field of every service, function and trigger) and the same code by content.
+// (every field of every service, function, trigger and custom domain) and the same
+// code by content.
 func TestFuncraftEstateImportsAndConvertsToTheSameEstate(t *testing.T) {
 	t.Parallel()
 	requireNode(t)
@@ -37,6 +38,7 @@ func TestFuncraftEstateImportsAndConvertsToTheSameEstate(t *testing.T) {
 	imported := filepath.Join(t.TempDir(), "imported")
 	out := fcdeploy(t, funcraftAccount, 0, nil, "import", imported)
 	assert.Contains(t, out, "Imported 2 services, 3 functions, 5 triggers")
+	assert.Contains(t, out, "With 1 custom domain")
 	assert.Contains(t, out, "DB_PASSWORD (shop/api:DB_PASSWORD)")
 	manifest, err := os.ReadFile(filepath.Join(imported, "fcdeploy.yaml"))
 	require.NoError(t, err)
@@ -46,7 +48,7 @@ func TestFuncraftEstateImportsAndConvertsToTheSameEstate(t *testing.T) {
 	// convert, apply to the empty account: the same estate.
 	converted := filepath.Join(t.TempDir(), "converted")
 	out = fcdeploy(t, funcraftAccount, 0, nil, "convert", filepath.Join(project, "template.yml"), "--out", converted)
-	assert.Contains(t, out, "2 services, 3 functions, 5 triggers")
+	assert.Contains(t, out, "2 services, 3 functions, 5 triggers, 1 custom domain.")
 	accountEnv := []string{"ACCOUNT_ID=" + funcraftAccount.accountID, "REGION=cn-hangzhou"}
 	fcdeploy(t, convertedAccount, 0, accountEnv, "apply", converted, "--yes")
 	fcdeploy(t, convertedAccount, 0, accountEnv, "plan", converted, "--detailed-exitcode")
@@ -189,6 +191,11 @@ func readEstate(t *testing.T, srv server) estate {
 	ctx := context.Background()
 	c := client(t, srv)
 	e := estate{config: map[string]any{}, code: map[string]map[string]string{}}
+	domains, err := c.ListAllCustomDomains(ctx, "")
+	require.NoError(t, err)
+	for _, d := range domains {
+		e.config["custom domain "+d.DomainName] = withoutServerFields(t, d)
+	}
 	services, err := c.ListAllServices(ctx, "")
 	require.NoError(t, err)
 	for _, s := range services {

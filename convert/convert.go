@@ -45,8 +45,10 @@ type Result struct {
 	Manifest string
 	// Report lists what was left out, in source order per file.
 	Report []Finding
-	// Services, Functions and Triggers count what was converted.
+	// Services, Functions, Triggers and CustomDomains count what was
+	// converted.
 	Services, Functions, Triggers int
+	CustomDomains                 int
 	// Environments lists the environments of a Serverless Devs project
 	// made of several files.
 	Environments []string
@@ -149,7 +151,7 @@ func Convert(path string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Kind: c.kind, Report: c.report, Services: c.services, Functions: c.functions, Triggers: c.triggers, Environments: c.envs}
+	res := &Result{Kind: c.kind, Report: c.report, Services: c.services, Functions: c.functions, Triggers: c.triggers, CustomDomains: c.customDomains, Environments: c.envs}
 	if !res.Converted() {
 		return res, ErrNothingConverted
 	}
@@ -176,7 +178,11 @@ type conv struct {
 	files  map[string][]byte
 
 	services, functions, triggers int
+	customDomains                 int
 	envs                          []string
+	// domains are the custom domains read, converted once the services
+	// are.
+	domains []domain
 	// accountVars says trigger source ARNs use ${vars.accountId} and
 	// ${vars.region}.
 	accountVars bool

@@ -164,3 +164,139 @@ Resources:
 	assert.Contains(t, res.Report[0].Todo, "${env.DB_PASSWORD}")
 	assert.NotContains(t, res.Report[0].String(), "hunter2", "the report never repeats the value")
 }
+
+func TestFuncraftCustomDomainsBecomeCustomDomainsAndHTTPSOnesStayInTheReport(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Resources:
+  web.example.com:
+    Type: 'Aliyun::Serverless::CustomDomain'
+    Properties:
+      Protocol: HTTP
+      RouteConfig:
+        Routes:
+          '/api/*': {ServiceName: svc, FunctionName: fn, Methods: [get, POST]}
+          '/v1': {ServiceName: svc, FunctionName: fn, Qualifier: live}
+  secure:
+    Type: 'Aliyun::Serverless::CustomDomain'
+    Properties:
+      DomainName: secure.example.com
+      Protocol: HTTP,HTTPS
+      CertConfig: {CertName: c, PrivateKey: k, Certificate: c}
+      RouteConfig:
+        Routes: {'/*': {ServiceName: svc, FunctionName: fn}}
+  stray:
+    Type: 'Aliyun::Serverless::CustomDomain'
+    Properties:
+      DomainName: stray.example.com
+      RouteConfig:
+        Routes: {'/*': {ServiceName: svc, FunctionName: nosuch}}
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    fn:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.CustomDomains)
+	assert.Equal(t, map[string]any{"web.example.com": map[string]any{"protocol": "HTTP", "routes": []any{
+		map[string]any{"path": "/api/*", "service": "svc", "function": "fn", "methods": []any{"GET", "POST"}},
+		map[string]any{"path": "/v1", "service": "svc", "function": "fn", "qualifier": "live"},
+	}}}, manifestOf(t, res)["customDomains"])
+	require.Len(t, res.Report, 2)
+	assert.Equal(t, 12, res.Report[0].Line, "the HTTPS domain is reported where it is declared")
+	assert.Contains(t, res.Report[0].Todo, "HTTP domains only")
+	assert.NotContains(t, res.Report[0].String(), "PrivateKey")
+	assert.Equal(t, 25, res.Report[1].Line, "the route to a function not converted is reported")
+	assert.Contains(t, res.Report[1].What, "svc/nosuch")
+}
+
+func TestServerlessDevsCustomDomainsRouteToTheirEntrysFunctionAndMergeAcrossEntries(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"s.yaml": `edition: 1.0.0
+vars:
+  domain: api.example.com
+services:
+  api:
+    component: fc
+    props:
+      region: cn-hangzhou
+      service: {name: shop}
+      function: {name: web, runtime: python3, handler: index.handler, codeUri: ./code}
+      customDomains:
+        - domainName: ${vars.domain}
+          protocol: HTTP
+          routeConfigs:
+            - {path: /*, methods: [GET]}
+            - {path: /v1/*, serviceName: shop, functionName: web, qualifier: live}
+        - domainName: auto
+          protocol: HTTP
+          routeConfigs: [{path: /*}]
+  admin:
+    component: fc
+    props:
+      region: cn-hangzhou
+      service: {name: shop}
+      function: {name: admin, runtime: python3, handler: index.handler, codeUri: ./code}
+      customDomains:
+        - {domainName: api.example.com, protocol: HTTP, routeConfigs: [{path: /admin}]}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"api.example.com": map[string]any{"protocol": "HTTP", "routes": []any{
+		map[string]any{"path": "/*", "service": "shop", "function": "web", "methods": []any{"GET"}},
+		map[string]any{"path": "/v1/*", "service": "shop", "function": "web", "qualifier": "live"},
+		map[string]any{"path": "/admin", "service": "shop", "function": "admin"},
+	}}}, manifestOf(t, res)["customDomains"], "the domain both entries list has the routes of both")
+	var auto []Finding
+	for _, f := range res.Report {
+		if strings.Contains(f.What, "custom domain") {
+			auto = append(auto, f)
+		}
+	}
+	require.Len(t, auto, 1, "the generated domain is reported")
+	assert.Equal(t, 17, auto[0].Line)
+}
+
+func TestFuncraftAsyncConfigurationBecomesAsyncInvokeConfig(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
+Transform: 'Aliyun::Serverless-2018-04-03'
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    fn:
+      Type: 'Aliyun::Serverless::Function'
+      Properties:
+        Handler: index.handler
+        Runtime: python3
+        CodeUri: ./code
+        AsyncConfiguration:
+          Destination:
+            OnFailure: 'acs:fc:::services/svc/functions/dead'
+            OnSuccess: 'acs:mns:::/queues/done/messages'
+          MaxAsyncRetryAttempts: 1
+          MaxAsyncEventAgeInSeconds: 300
+    dead:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	assert.Empty(t, res.Report)
+	m := manifestOf(t, res)
+	fn := m["services"].(map[string]any)["svc"].(map[string]any)["functions"].(map[string]any)["fn"].(map[string]any)
+	assert.Equal(t, map[string]any{
+		"maxAsyncRetryAttempts": 1, "maxAsyncEventAgeInSeconds": 300,
+		"destinations": map[string]any{"onFailure": "svc/dead", "onSuccess": "acs:mns:${vars.region}:${vars.accountId}:/queues/done/messages"},
+	}, fn["asyncInvokeConfig"])
+	assert.Equal(t, "${env.ACCOUNT_ID}", m["vars"].(map[string]any)["accountId"], "the ARN's account comes from where Funcraft read it")
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fcdeploy/fcdeploy/fc"
 )
 
 // isFuncraft recognises a Funcraft (ROS-style) template.
@@ -80,7 +82,7 @@ func (c *conv) funcraft(root *yaml.Node) (*yaml.Node, error) {
 				set(services, k.Value, s)
 			}
 		case typ.Value == "Aliyun::Serverless::CustomDomain":
-			c.leftOut(k, "custom domain "+k.Value, "fcdeploy.yaml has no custom domains yet: keep the domain as it is live (fcdeploy leaves it alone) and manage it in the console")
+			f.customDomain(k, v)
 		default:
 			c.leftOut(typ, "resource "+k.Value+" of type "+typ.Value, "not a Function Compute service: manage it with the tool of its product (ROS, the console)")
 		}
@@ -99,7 +101,60 @@ func (c *conv) funcraft(root *yaml.Node) (*yaml.Node, error) {
 		set(manifest, "vars", vars)
 	}
 	set(manifest, "services", services)
+	if d := c.domainsNode(services); d != nil {
+		set(manifest, "customDomains", d)
+	}
 	return manifest, nil
+}
+
+// customDomain reads an Aliyun::Serverless::CustomDomain: DomainName (the
+// resource's name when absent), Protocol, RouteConfig.Routes keyed by
+// path; CertConfig is reported.
+func (f *funcraftState) customDomain(k, v *yaml.Node) {
+	c := f.conv
+	props := resolve(get(v, "Properties"))
+	d := domain{at: k, name: k.Value}
+	if n := resolve(get(props, "DomainName")); n != nil {
+		if !isScalar(n) {
+			c.leftOut(n, "custom domain "+k.Value+": DomainName is not a name", "write the domain name itself")
+			return
+		}
+		d.name = n.Value
+	}
+	if p := resolve(get(props, "Protocol")); isScalar(p) {
+		d.protocol = p.Value
+	}
+	if cert := keyNode(props, "CertConfig"); cert != nil && !fc.ServesHTTPS(d.protocol) {
+		c.leftOut(cert, "custom domain "+d.name+": CertConfig", "fcdeploy.yaml manages HTTP domains without certificates: drop it, or keep the domain in the console")
+	}
+	ok := true
+	pairs(resolve(get(resolve(get(props, "RouteConfig")), "Routes")), func(pk, pv *yaml.Node) {
+		pv = resolve(pv)
+		r := route{at: pk, path: pk.Value}
+		for _, field := range []struct {
+			key string
+			dst *string
+		}{{"ServiceName", &r.service}, {"FunctionName", &r.function}, {"Qualifier", &r.qualifier}} {
+			key, dst := field.key, field.dst
+			if n := resolve(get(pv, key)); n != nil {
+				if !isScalar(n) {
+					c.leftOut(n, "custom domain "+d.name+" route "+pk.Value+": "+key+" is not a name", "write the name itself; the domain is left out")
+					ok = false
+				}
+				*dst = n.Value
+			}
+		}
+		ms, mok := scalars(get(pv, "Methods"))
+		if !mok {
+			c.leftOut(pk, "custom domain "+d.name+" route "+pk.Value+": Methods is not a list of methods", "write a list such as [GET, POST]; the domain is left out")
+			ok = false
+		}
+		r.methods = ms
+		d.routes = append(d.routes, r)
+	})
+	if d, keep := c.checkDomain(d); ok && keep {
+		c.domains = append(c.domains, d)
+	}
 }
 
 var nameCleanRE = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -349,7 +404,9 @@ func (f *funcraftState) function(service string, k, v *yaml.Node) *yaml.Node {
 		set(fn, "instanceLifecycleConfig", out)
 	}
 	if ac := get(props, "AsyncConfiguration"); ac != nil {
-		f.leftOut(ac, where+": AsyncConfiguration", "fcdeploy.yaml has no async invoke configs yet: the live one is left as it is")
+		if n := f.conv.asyncConfig(ac, where+": AsyncConfiguration", funcraftAsync); n != nil {
+			set(fn, "asyncInvokeConfig", n)
+		}
 	}
 	env := mapping()
 	if ev := resolve(get(props, "EnvironmentVariables")); ev != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fcdeploy/fcdeploy/fc"
 )
 
 // isServerlessDevs recognises an s.yaml whose services use components.
@@ -57,6 +59,7 @@ type sdFile struct {
 	region   string
 	access   string
 	line     map[string]int // service name -> line of its first entry
+	domains  []domain
 }
 
 // envFileRE matches s-ENV.yaml next to s.yaml.
@@ -151,6 +154,12 @@ func (c *conv) serverlessDevs(abs, display string, root *yaml.Node) (*yaml.Node,
 	set(manifest, "environments", envs)
 	set(manifest, "services", base.services)
 	c.services = len(base.services.Content) / 2
+	// The domains of s.yaml: the other files name the same services, and
+	// an environment cannot change customDomains.
+	c.domains = base.domains
+	if d := c.domainsNode(base.services); d != nil {
+		set(manifest, "customDomains", d)
+	}
 	return manifest, nil
 }
 
@@ -367,16 +376,20 @@ func (s *sdState) entry(k, v *yaml.Node) {
 		set(s.f.services, nameNode.Value, svc)
 		s.f.line[nameNode.Value] = k.Line
 	}
-	if d := get(props, "customDomains"); d != nil {
-		s.leftOut(d, where+".customDomains", "fcdeploy.yaml has no custom domains yet: keep them as they are live and manage them in the console")
-	}
 	fp, ok := s.value(get(props, "function"), where+".function")
-	if !ok || fp == nil {
+	fname := get(fp, "name")
+	if ok && fp != nil && !isScalar(fname) {
+		s.leftOut(k, where+".function.name is missing", "give the function a name")
 		return
 	}
-	fname := get(fp, "name")
-	if !isScalar(fname) {
-		s.leftOut(k, where+".function.name is missing", "give the function a name")
+	fnName := ""
+	if isScalar(fname) {
+		fnName = fname.Value
+	}
+	if d := resolve(get(props, "customDomains")); d != nil {
+		s.customDomains(d, where+".customDomains", nameNode.Value, fnName)
+	}
+	if !ok || fp == nil {
 		return
 	}
 	fns := get(svc, "functions")
@@ -401,6 +414,95 @@ func (s *sdState) entry(k, v *yaml.Node) {
 	}
 	set(fns, fname.Value, fn)
 	s.functions++
+}
+
+// customDomains reads props.customDomains: a list of {domainName,
+// protocol, routeConfigs: [{path, serviceName, functionName, qualifier,
+// methods}]}, whose routes default to the entry's service and function.
+func (s *sdState) customDomains(n *yaml.Node, where, service, function string) {
+	if n.Kind != yaml.SequenceNode {
+		s.leftOut(n, where+" is not a list", "write a list of domains")
+		return
+	}
+	for _, dn := range n.Content {
+		dn = resolve(dn)
+		name, ok := s.scalar(get(dn, "domainName"), where+".domainName")
+		if !ok {
+			continue
+		}
+		d := domain{at: dn, name: name}
+		if d.protocol, ok = s.scalar(get(dn, "protocol"), where+".protocol"); !ok {
+			continue
+		}
+		if cert := keyNode(dn, "certConfig"); cert != nil && !fc.ServesHTTPS(d.protocol) {
+			s.leftOut(cert, where+" "+name+": certConfig", "fcdeploy.yaml manages HTTP domains without certificates: drop it, or keep the domain in the console")
+		}
+		rs := resolve(get(dn, "routeConfigs"))
+		if rs != nil && rs.Kind != yaml.SequenceNode {
+			s.leftOut(rs, where+" "+name+": routeConfigs is not a list", "write a list of routes")
+			continue
+		}
+		var list []*yaml.Node
+		if rs != nil {
+			list = rs.Content
+		}
+		for _, rn := range list {
+			rn = resolve(rn)
+			r := route{at: rn, service: service, function: function}
+			for _, field := range []struct {
+				key string
+				dst *string
+			}{{"path", &r.path}, {"serviceName", &r.service}, {"functionName", &r.function}, {"qualifier", &r.qualifier}} {
+				if v := get(rn, field.key); v != nil {
+					if *field.dst, ok = s.scalar(v, where+".routeConfigs."+field.key); !ok {
+						break
+					}
+				}
+			}
+			if ok {
+				if r.methods, ok = scalars(get(rn, "methods")); !ok {
+					s.leftOut(rn, where+" "+name+": methods is not a list of methods", "write a list such as [GET, POST]")
+				}
+			}
+			if !ok {
+				break
+			}
+			d.routes = append(d.routes, r)
+		}
+		if !ok {
+			continue
+		}
+		if d, keep := s.checkDomain(d); keep {
+			s.f.domains = append(s.f.domains, d)
+		}
+	}
+}
+
+// scalar resolves a plain value of s.yaml, ${vars.NAME} included; an
+// absent value is "". ok is false (and reported) when it is not one.
+func (s *sdState) scalar(n *yaml.Node, where string) (string, bool) {
+	if n == nil {
+		return "", true
+	}
+	v, ok := s.value(n, where)
+	if !ok {
+		return "", false
+	}
+	if !isScalar(v) {
+		s.leftOut(n, where+" is not a single value", "write the value itself")
+		return "", false
+	}
+	text := v.Value
+	if m := sdRefRE.FindStringSubmatch(text); m != nil && m[0] == text {
+		if vv := get(s.f.vars, strings.TrimPrefix(strings.TrimSpace(m[1]), "vars.")); isScalar(vv) {
+			text = vv.Value
+		}
+	}
+	if strings.Contains(text, "${") {
+		s.leftOut(n, where+": "+text, "a custom domain is written with plain names: write the value itself")
+		return "", false
+	}
+	return text, true
 }
 
 // sdSame are the s.yaml fields spelled as in fcdeploy.yaml.
@@ -512,7 +614,9 @@ func (s *sdState) functionFields(fn, fp *yaml.Node, where string, at *yaml.Node)
 			}
 			set(fn, "code", str(s.codePath(v.Value)))
 		case key == "asyncConfiguration":
-			s.leftOut(pos(key), where+".asyncConfiguration", "fcdeploy.yaml has no async invoke configs yet: the live one is left as it is")
+			if n := s.asyncConfig(v, where+".asyncConfiguration", sdevsAsync); n != nil {
+				set(fn, "asyncInvokeConfig", n)
+			}
 		default:
 			s.leftOut(pos(key), where+"."+key, "fcdeploy.yaml has no such function field")
 		}

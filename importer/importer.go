@@ -31,8 +31,8 @@ type API interface {
 	DownloadCode(ctx context.Context, code *fc.FunctionCode) ([]byte, error)
 }
 
-// domainLister and asyncLister are read when the API offers them, to name
-// what the manifest cannot describe yet.
+// domainLister, provisionLister and asyncLister are read when the API
+// offers them: a fake API without today's kinds imports without them.
 type domainLister interface {
 	ListAllCustomDomains(ctx context.Context, prefix string) ([]fc.CustomDomain, error)
 }
@@ -76,6 +76,10 @@ type Options struct {
 	// Environments, when set, is written as the manifest's environments:
 	// (a mapping node), so that plans reach the same account.
 	Environments *yaml.Node
+	// Region and AccountID are the target's: an async destination ARN
+	// naming an imported function there is written SERVICE/FUNCTION,
+	// which plans resolve to the same ARN. Empty: any region or account.
+	Region, AccountID string
 }
 
 // Secret is an environment variable that was not written.
@@ -92,6 +96,8 @@ type Result struct {
 	Project                       string
 	Services, Functions, Triggers int
 	Aliases                       int
+	CustomDomains, AsyncConfigs   int
+	ProvisionConfigs              int
 	Secrets                       []Secret
 	// Notes lists what was not imported, for the user.
 	Notes []string
@@ -128,7 +134,8 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 	if len(services) == 0 {
 		return nil, errors.New("the account has no service to import")
 	}
-	im := &importer{api: api, dir: dir, force: opt.Force, res: &Result{Manifest: manifestPath}, secrets: map[string]*secretUse{}}
+	im := &importer{api: api, dir: dir, force: opt.Force, res: &Result{Manifest: manifestPath}, secrets: map[string]*secretUse{},
+		region: opt.Region, account: opt.AccountID, functions: map[string]bool{}}
 	root := mapping()
 	tags, err := readTags(ctx, api, services)
 	if err != nil {
@@ -158,8 +165,13 @@ func Import(ctx context.Context, api API, opt Options) (*Result, error) {
 		set(svcs, services[i].ServiceName, n)
 	}
 	set(root, "services", svcs)
-	if err := im.domainNotes(ctx, services); err != nil {
+	im.resolveDestinations()
+	domains, err := im.customDomains(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if domains != nil {
+		set(root, "customDomains", domains)
 	}
 	for _, name := range slices.Sorted(maps.Keys(im.secrets)) {
 		u := im.secrets[name]
@@ -310,6 +322,14 @@ type importer struct {
 	force   bool
 	res     *Result
 	secrets map[string]*secretUse
+	// region and account are the target's, when known.
+	region, account string
+	// functions holds SERVICE/FUNCTION of every imported function, for
+	// routes and destinations.
+	functions map[string]bool
+	// destinations are the destination nodes written as ARNs, resolved
+	// once every function is known.
+	destinations []*yaml.Node
 }
 
 func (im *importer) service(ctx context.Context, s *fc.Service) (*yaml.Node, error) {
@@ -348,6 +368,7 @@ func (im *importer) service(ctx context.Context, s *fc.Service) (*yaml.Node, err
 	if err != nil {
 		return nil, fmt.Errorf("service %s: listing aliases: %w", name, err)
 	}
+	aliasNodes := map[string]*yaml.Node{}
 	if len(aliases) > 0 {
 		am := mapping()
 		slices.SortFunc(aliases, func(a, b fc.Alias) int { return strings.Compare(a.AliasName, b.AliasName) })
@@ -363,6 +384,7 @@ func (im *importer) service(ctx context.Context, s *fc.Service) (*yaml.Node, err
 				set(an, "additionalVersionWeight", toNode(a.AdditionalVersionWeight))
 			}
 			set(am, a.AliasName, an)
+			aliasNodes[a.AliasName] = an
 			im.res.Aliases++
 		}
 		set(n, "aliases", am)
@@ -383,16 +405,8 @@ func (im *importer) service(ctx context.Context, s *fc.Service) (*yaml.Node, err
 		}
 		set(n, "functions", fm)
 	}
-	if pl, ok := im.api.(provisionLister); ok {
-		cfgs, err := pl.ListAllProvisionConfigs(ctx, name, "")
-		if err != nil {
-			return nil, fmt.Errorf("service %s: listing provision configs: %w", name, err)
-		}
-		for _, c := range cfgs {
-			if c.Target > 0 {
-				im.res.Notes = append(im.res.Notes, fmt.Sprintf("%s has %d provisioned instances: not imported, fcdeploy.yaml has no provision configs yet; they stay as they are live", c.Resource, c.Target))
-			}
-		}
+	if err := im.provisions(ctx, name, fns, aliasNodes); err != nil {
+		return nil, err
 	}
 	im.res.Services++
 	return n, nil
@@ -484,47 +498,238 @@ func (im *importer) function(ctx context.Context, service string, f *fc.Function
 		}
 		set(n, "triggers", tm)
 	}
-	if al, ok := im.api.(asyncLister); ok {
-		cfgs, err := al.ListAllFunctionAsyncInvokeConfigs(ctx, service, f.FunctionName)
-		if err != nil {
-			return nil, fmt.Errorf("%s: listing async invoke configs: %w", subject, err)
-		}
-		for _, c := range cfgs {
-			q := c.Qualifier
-			if q == "" {
-				q = fc.QualifierLatest
-			}
-			im.res.Notes = append(im.res.Notes, fmt.Sprintf("%s has an async invoke config (qualifier %s): not imported, fcdeploy.yaml has no async configs yet; it stays as it is live", subject, q))
-		}
+	if err := im.asyncConfig(ctx, service, f.FunctionName, n); err != nil {
+		return nil, err
 	}
+	im.functions[service+"/"+f.FunctionName] = true
 	im.res.Functions++
 	return n, nil
 }
 
-// domainNotes names the custom domains routing to imported services: the
-// manifest cannot describe them yet, and they stay as they are live.
-func (im *importer) domainNotes(ctx context.Context, services []fc.Service) error {
-	dl, ok := im.api.(domainLister)
+// provisions writes the live provision configs of a service's aliases as
+// their provision: N when every function has the same target, else as
+// {FUNCTION: N} for the provisioned ones. A config of an alias or function
+// that was not imported stays a note.
+func (im *importer) provisions(ctx context.Context, service string, fns []fc.Function, aliases map[string]*yaml.Node) error {
+	pl, ok := im.api.(provisionLister)
 	if !ok {
 		return nil
 	}
-	domains, err := dl.ListAllCustomDomains(ctx, "")
+	cfgs, err := pl.ListAllProvisionConfigs(ctx, service, "")
 	if err != nil {
-		return fmt.Errorf("listing custom domains: %w", err)
+		return fmt.Errorf("service %s: listing provision configs: %w", service, err)
 	}
-	imported := map[string]bool{}
-	for _, s := range services {
-		imported[s.ServiceName] = true
+	declared := map[string]bool{}
+	for _, f := range fns {
+		declared[f.FunctionName] = true
 	}
-	for _, d := range domains {
-		for _, r := range d.RouteConfig.Routes {
-			if imported[r.ServiceName] {
-				im.res.Notes = append(im.res.Notes, fmt.Sprintf("custom domain %s routes %s to %s/%s: not imported, fcdeploy.yaml has no custom domains yet; it stays as it is live", d.DomainName, r.Path, r.ServiceName, r.FunctionName))
-				break
+	targets := map[string]map[string]int64{} // alias -> function -> target
+	for _, c := range cfgs {
+		parts := strings.Split(c.Resource, "#")
+		if c.Target <= 0 || len(parts) != 4 || parts[1] != service {
+			continue
+		}
+		alias, fn := parts[2], parts[3]
+		if aliases[alias] == nil || !declared[fn] {
+			im.res.Notes = append(im.res.Notes, fmt.Sprintf("%s/%s has %d provisioned instances at %s: not imported, %s is not an imported alias and function; they stay as they are live", service, fn, c.Target, alias, alias))
+			continue
+		}
+		if targets[alias] == nil {
+			targets[alias] = map[string]int64{}
+		}
+		targets[alias][fn] = c.Target
+	}
+	for _, alias := range slices.Sorted(maps.Keys(targets)) {
+		t := targets[alias]
+		var same int64 = -1
+		for _, f := range fns {
+			if n := t[f.FunctionName]; same == -1 {
+				same = n
+			} else if n != same {
+				same = 0
 			}
 		}
+		if same > 0 {
+			set(aliases[alias], "provision", integer(same))
+		} else {
+			pm := mapping()
+			for _, fn := range slices.Sorted(maps.Keys(t)) {
+				set(pm, fn, integer(t[fn]))
+			}
+			set(aliases[alias], "provision", pm)
+		}
+		im.res.ProvisionConfigs += len(t)
 	}
 	return nil
+}
+
+// asyncConfig writes a function's async invoke config: the manifest holds
+// one per function, so the LATEST one (or else the first by qualifier) is
+// written and any other stays a note.
+func (im *importer) asyncConfig(ctx context.Context, service, function string, n *yaml.Node) error {
+	al, ok := im.api.(asyncLister)
+	if !ok {
+		return nil
+	}
+	cfgs, err := al.ListAllFunctionAsyncInvokeConfigs(ctx, service, function)
+	if fc.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("function %s/%s: listing async invoke configs: %w", service, function, err)
+	}
+	if len(cfgs) == 0 {
+		return nil
+	}
+	q := func(c fc.AsyncConfig) string {
+		if c.Qualifier == "" {
+			return fc.QualifierLatest
+		}
+		return c.Qualifier
+	}
+	slices.SortFunc(cfgs, func(a, b fc.AsyncConfig) int {
+		switch qa, qb := q(a), q(b); {
+		case qa == qb:
+			return 0
+		case qa == fc.QualifierLatest:
+			return -1
+		case qb == fc.QualifierLatest:
+			return 1
+		default:
+			return strings.Compare(qa, qb)
+		}
+	})
+	for _, c := range cfgs[1:] {
+		im.res.Notes = append(im.res.Notes, fmt.Sprintf("function %s/%s has another async invoke config (qualifier %s): not imported, fcdeploy.yaml holds one per function (%s's was); it stays as it is live", service, function, q(c), q(cfgs[0])))
+	}
+	c := cfgs[0]
+	an := mapping()
+	if q(c) != fc.QualifierLatest {
+		set(an, "qualifier", str(c.Qualifier))
+	}
+	if c.MaxAsyncRetryAttempts != nil {
+		set(an, "maxAsyncRetryAttempts", integer(*c.MaxAsyncRetryAttempts))
+	}
+	if c.MaxAsyncEventAgeInSeconds != nil {
+		set(an, "maxAsyncEventAgeInSeconds", integer(*c.MaxAsyncEventAgeInSeconds))
+	}
+	if c.StatefulInvocation {
+		set(an, "statefulInvocation", boolean(true))
+	}
+	dn := mapping()
+	for _, side := range []struct {
+		name string
+		d    *fc.Destination
+	}{{"onSuccess", c.DestinationConfig.OnSuccess}, {"onFailure", c.DestinationConfig.OnFailure}} {
+		if side.d == nil || side.d.Destination == "" {
+			continue
+		}
+		v := str(side.d.Destination)
+		im.destinations = append(im.destinations, v)
+		set(dn, side.name, v)
+	}
+	if len(dn.Content) > 0 {
+		set(an, "destinations", dn)
+	}
+	set(n, "asyncInvokeConfig", an)
+	im.res.AsyncConfigs++
+	return nil
+}
+
+// resolveDestinations writes SERVICE/FUNCTION for destination ARNs that
+// name an imported function at LATEST in the target's region and account:
+// plans resolve that to the same ARN, and it follows the project.
+func (im *importer) resolveDestinations() {
+	for _, v := range im.destinations {
+		d, err := fc.ParseDestinationARN(v.Value)
+		if err != nil || d.Kind != fc.DestinationFC || d.Qualifier != "" {
+			continue
+		}
+		if im.region != "" && d.Region != im.region || im.account != "" && d.AccountID != im.account {
+			continue
+		}
+		if im.functions[d.Service+"/"+d.Function] {
+			v.Value = d.Service + "/" + d.Function
+		}
+	}
+}
+
+// customDomains writes the live custom domains whose every route points at
+// an imported function; the others, and those the manifest cannot manage
+// (HTTPS, rewrites), stay notes. nil when there is none to write.
+func (im *importer) customDomains(ctx context.Context) (*yaml.Node, error) {
+	dl, ok := im.api.(domainLister)
+	if !ok {
+		return nil, nil
+	}
+	domains, err := dl.ListAllCustomDomains(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("listing custom domains: %w", err)
+	}
+	slices.SortFunc(domains, func(a, b fc.CustomDomain) int { return strings.Compare(a.DomainName, b.DomainName) })
+	out := mapping()
+	for _, d := range domains {
+		var outside, imported []string
+		rewrites := false
+		for _, r := range d.RouteConfig.Routes {
+			ref := r.ServiceName + "/" + r.FunctionName
+			if im.functions[ref] {
+				imported = append(imported, ref)
+			} else {
+				outside = append(outside, ref)
+			}
+			rewrites = rewrites || r.RewriteConfig != nil && !isZero(jsonValue(r.RewriteConfig))
+		}
+		switch {
+		case len(imported) == 0:
+			continue
+		case len(outside) > 0:
+			im.res.Notes = append(im.res.Notes, fmt.Sprintf("custom domain %s: not imported, it also routes to %s, which was not imported; it stays as it is live", d.DomainName, strings.Join(outside, ", ")))
+			continue
+		case fc.ServesHTTPS(d.Protocol):
+			im.res.Notes = append(im.res.Notes, fmt.Sprintf("custom domain %s: not imported, it serves %s and fcdeploy.yaml manages HTTP domains only (no certificates); it stays as it is live", d.DomainName, d.Protocol))
+			continue
+		case rewrites:
+			im.res.Notes = append(im.res.Notes, fmt.Sprintf("custom domain %s: not imported, a route has a rewriteConfig, which fcdeploy.yaml cannot describe; it stays as it is live", d.DomainName))
+			continue
+		}
+		dn := mapping()
+		protocol := d.Protocol
+		if protocol == "" {
+			protocol = fc.ProtocolHTTP
+		}
+		set(dn, "protocol", str(protocol))
+		routes := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, r := range d.RouteConfig.Routes {
+			rn := mapping()
+			rn.Style = yaml.FlowStyle
+			set(rn, "path", str(r.Path))
+			set(rn, "service", str(r.ServiceName))
+			set(rn, "function", str(r.FunctionName))
+			if r.Qualifier != "" {
+				set(rn, "qualifier", str(r.Qualifier))
+			}
+			if len(r.Methods) > 0 {
+				set(rn, "methods", toNode(r.Methods))
+			}
+			routes.Content = append(routes.Content, rn)
+		}
+		set(dn, "routes", routes)
+		set(out, d.DomainName, dn)
+		im.res.CustomDomains++
+	}
+	if len(out.Content) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// jsonValue is v as encoding/json reads it back.
+func jsonValue(v any) any {
+	b, _ := json.Marshal(v)
+	var x any
+	_ = json.Unmarshal(b, &x)
+	return x
 }
 
 // secretName picks the fcdeploy environment variable for a secret: its own

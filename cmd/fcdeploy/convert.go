@@ -80,8 +80,12 @@ func runConvert(streams *IOStreams, file string, opts *convertOptions) error {
 		}
 	}
 	w := streams.Out
-	fmt.Fprintf(w, "Converted %s (%s): %s, %s, %s.\n", file, res.Kind,
-		plural(res.Services, "service"), plural(res.Functions, "function"), plural(res.Triggers, "trigger"))
+	domains := ""
+	if res.CustomDomains > 0 {
+		domains = ", " + plural(res.CustomDomains, "custom domain")
+	}
+	fmt.Fprintf(w, "Converted %s (%s): %s, %s, %s%s.\n", file, res.Kind,
+		plural(res.Services, "service"), plural(res.Functions, "function"), plural(res.Triggers, "trigger"), domains)
 	if len(res.Environments) > 0 {
 		fmt.Fprintf(w, "Environments: %s.\n", strings.Join(res.Environments, ", "))
 	}

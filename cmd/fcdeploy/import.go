@@ -25,9 +25,11 @@ func newImportCmd(streams *IOStreams) *cobra.Command {
 		Use:   "import [DIR]",
 		Short: "Write the fcdeploy project of a live account: fcdeploy.yaml and every function's code",
 		Long: `Read the services of the target account (all of them, or those named with --service)
-and write DIR/fcdeploy.yaml (default: the current directory) with their functions,
-triggers, aliases (pinned to their live versions) and publish: when they have versions,
-and each function's code unpacked under DIR/functions/SERVICE/FUNCTION.
+and write DIR/fcdeploy.yaml (default: the current directory) with their tags, functions,
+triggers, aliases (pinned to their live versions, with their provisioned instances),
+publish: when they have versions, async invoke configs and the custom domains that route
+to them, and each function's code unpacked under DIR/functions/SERVICE/FUNCTION. What
+fcdeploy.yaml cannot describe (HTTPS domains, say) is named in a note and left as it is.
 
 Environment variables whose names look secret (PASSWORD, SECRET, TOKEN, KEY,
 CREDENTIAL...) are not written: they become ${env.NAME}; set those variables before
@@ -73,7 +75,8 @@ func runImport(cmd *cobra.Command, streams *IOStreams, dir string, opts *importO
 		return err
 	}
 	defer t.Close()
-	res, err := importer.Import(ctx, t.Client, importer.Options{Dir: dir, Services: opts.services, Force: opts.force, Environments: envs, Source: t.String()})
+	res, err := importer.Import(ctx, t.Client, importer.Options{Dir: dir, Services: opts.services, Force: opts.force, Environments: envs, Source: t.String(),
+		Region: t.Region, AccountID: t.AccountID})
 	if err != nil {
 		return err
 	}
@@ -81,6 +84,10 @@ func runImport(cmd *cobra.Command, streams *IOStreams, dir string, opts *importO
 	fmt.Fprintf(w, "Imported %s, %s, %s and %s from %s into %s.\n",
 		plural(res.Services, "service"), plural(res.Functions, "function"), plural(res.Triggers, "trigger"),
 		aliasCount(res.Aliases), t, displayPath(res.Manifest))
+	if res.CustomDomains+res.AsyncConfigs+res.ProvisionConfigs > 0 {
+		fmt.Fprintf(w, "With %s, %s and %s.\n", plural(res.CustomDomains, "custom domain"),
+			plural(res.AsyncConfigs, "async invoke config"), plural(res.ProvisionConfigs, "provision config"))
+	}
 	if len(res.Secrets) > 0 {
 		fmt.Fprintln(w, "\nSecret-looking environment variables were not written; set these before planning:")
 		for _, s := range res.Secrets {
