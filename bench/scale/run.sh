@@ -6,7 +6,7 @@
 # (bench/deploy/gen -split), and measures with /usr/bin/time:
 #   validate                    RUNS times
 #   plan, empty account         RUNS times (code cache filled first by `package`)
-#   apply, empty account        once (creates everything)
+#   apply, empty account        RUNS times, each into a new account
 #   plan, no change             RUNS times (after the apply)
 # printing the median wall time (min-max) and the median max RSS.
 #
@@ -27,7 +27,8 @@ go build -o "$work/gen" "$root/bench/deploy/gen"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export ALIBABA_CLOUD_ACCESS_KEY_ID=bench-key ALIBABA_CLOUD_ACCESS_KEY_SECRET=bench-secret-value
 accounts=()
-for n in "${sizes[@]}"; do accounts+=(--account $((300000 + n))); done
+# One account per size and apply run (the apply runs each start empty).
+for n in "${sizes[@]}"; do for r in $(seq "$runs"); do accounts+=(--account $((3000000 + n * 10 + r))); done; done
 "$work/fcdeploy" serve --addr "127.0.0.1:$port" --data "$work/data" "${accounts[@]}" \
   --access-key-id bench-key --access-key-secret bench-secret-value 2>"$work/server.log" >/dev/null &
 server_pid=$!
@@ -60,12 +61,14 @@ for n in "${sizes[@]}"; do
   svcs=$(( (n + per - 1) / per ))
   proj="$work/p$n"
   "$work/gen" -out "$proj" -services "$svcs" -functions "$per" -split
-  target=(--endpoint "http://127.0.0.1:$port" --account-id $((300000 + n)) --region local)
+  target=(--endpoint "http://127.0.0.1:$port" --account-id $((3000000 + n * 10 + 1)) --region local)
   cd "$proj"
   "$work/fcdeploy" package --out "$work/out$n" >/dev/null
   for _ in $(seq "$runs"); do measure "validate$n" "$work/fcdeploy" validate .; done
   for _ in $(seq "$runs"); do measure "plan$n" "$work/fcdeploy" plan . "${target[@]}"; done
-  measure "apply$n" "$work/fcdeploy" apply . "${target[@]}" --yes --parallelism 8
+  for r in $(seq "$runs"); do
+    measure "apply$n" "$work/fcdeploy" apply . --endpoint "http://127.0.0.1:$port" --account-id $((3000000 + n * 10 + r)) --region local --yes --parallelism 8
+  done
   for _ in $(seq "$runs"); do measure "noop$n" "$work/fcdeploy" plan . "${target[@]}"; done
   echo "N = $n functions ($svcs services of $per, one file each, $(du -cb services/*.yaml | tail -1 | cut -f1) bytes of YAML):"
   report validate "validate$n" "$n"
