@@ -242,3 +242,19 @@ func TestOnlyTheFunctionsOfALimitedPlanAreCompared(t *testing.T) {
 	assert.Empty(t, cmp.Same)
 	assert.Zero(t, fake.downloads)
 }
+
+// redeployedCode is a Function Compute whose code changed after the plan
+// read the function: it hands out code with another checksum.
+type redeployedCode struct{ *codeFake }
+
+func (redeployedCode) GetFunctionCode(_ context.Context, service, _, function string) (*fc.FunctionCode, error) {
+	return &fc.FunctionCode{URL: service + "/" + function, Checksum: "redeployed"}, nil
+}
+
+func TestCodeRedeployedWhileThePlanIsMadeStopsThePlanAsStale(t *testing.T) {
+	d, live, fake := codeScenario(t, buildZip(t, reversed(appFiles), zip.Store, true), buildZip(t, appFiles, zip.Deflate, false))
+	_, err := CompareCode(context.Background(), redeployedCode{fake}, d, live, fake, CompareOptions{})
+	var stale *StalePlanError
+	require.ErrorAs(t, err, &stale)
+	assert.Contains(t, err.Error(), "function shop/checkout")
+}
