@@ -184,6 +184,23 @@ func TestUnifiedDiffMarksAMissingFinalNewline(t *testing.T) {
 	assert.Equal(t, "@@ -0,0 +1,1 @@\n+new\n", UnifiedDiff("", "new\n", 3))
 }
 
+func TestUnifiedDiffOfAFileEmptiedStartsItsNewSideAtLineZero(t *testing.T) {
+	assert.Equal(t, "@@ -1,2 +0,0 @@\n-a\n-b\n", UnifiedDiff("a\nb\n", "", 3))
+}
+
+func TestAFileLeftOutOfTheNewCodeIsCountedAsRemoved(t *testing.T) {
+	d, live, fake := codeScenario(t, buildZip(t, appFiles, zip.Deflate, false), buildZip(t, appFiles[:2], zip.Deflate, false))
+	cmp, err := CompareCode(context.Background(), fake, d, live, fake, CompareOptions{})
+	require.NoError(t, err)
+	files := cmp.Files["function.shop/checkout"]
+	require.NotNil(t, files)
+	assert.Equal(t, 1, files.Removed)
+	assert.Zero(t, files.Added)
+	assert.Zero(t, files.Modified)
+	require.Len(t, files.Files, 1)
+	assert.Equal(t, "bin/tool", files.Files[0].Path)
+}
+
 func TestATimerWithoutEnableIsTheSameAsOneDisabled(t *testing.T) {
 	d := shopDesired()
 	live := convergedLive(d)
