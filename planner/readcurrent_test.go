@@ -77,3 +77,67 @@ func TestReadLiveReadsTodaysKindsOfTheDeployedServicesOnly(t *testing.T) {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+func TestSavedPlanStampsCoverTheOwnedLayersAndDeployedServicesOnly(t *testing.T) {
+	live := currentLive(currentDesired())
+	live.Services["shop"].Tags[TagLayers] = "deps,gone" // gone: named in the tag, deleted since
+	live.Services["absent"] = &LiveService{Tags: map[string]string{TagLayers: "deps"}}
+
+	stamps := LiveETags(live)
+
+	assert.Equal(t, "version 1 code 777", stamps[LayerAddress("deps")])
+	assert.NotContains(t, stamps, LayerAddress("gone"), "a layer that no longer exists has nothing to stamp")
+	assert.Contains(t, stamps, ServiceTagsAddress("shop"))
+	assert.NotContains(t, stamps, ServiceTagsAddress("absent"), "a service not deployed has no tags to guard")
+	assert.Equal(t, "target 2", stamps[ProvisionAddress("shop", "api", "live")])
+}
+
+func TestDeletingAServiceWaitsForAnAsyncConfigWhoseDestinationIsInIt(t *testing.T) {
+	d := currentDesired()
+	live := currentLive(d)
+	d.Services[0].Functions = d.Services[0].Functions[1:2] // checkout dropped: api's async config sends failures to it
+	d.Services[0].Functions[0].AsyncConfig = &DesiredAsyncConfig{Input: fc.AsyncConfigInput{MaxAsyncRetryAttempts: ptr(int64(2))}}
+	d.Services[0].Aliases[0].Provision = nil
+	d.CustomDomains = nil
+	opt := diffOptions()
+	opt.Prune = true
+	p, err := Diff(d, live, opt)
+	require.NoError(t, err)
+	del := p.Change("function.shop/checkout")
+	require.NotNil(t, del)
+	require.NotNil(t, p.Change("async_config.shop/api/LATEST"))
+	assert.Contains(t, del.DependsOn, "async_config.shop/api/LATEST", "the destination is dropped before its function goes")
+}
+
+// asyncTo is an async config change of service other whose failures go to
+// destination (none when destination is empty).
+func asyncTo(function, destination string) Change {
+	in := &fc.AsyncConfigInput{}
+	if destination != "" {
+		in.DestinationConfig = &fc.DestinationConfig{OnFailure: &fc.Destination{Destination: destination}}
+	}
+	return Change{Address: AsyncConfigAddress("other", function, "LATEST"), Kind: KindAsyncConfig, Action: ActionUpdate, Service: "other", Function: function, AsyncConfigInput: in}
+}
+
+func TestADeleteWaitsForAnotherServicesAsyncConfigOnlyWhenItsDestinationIsThere(t *testing.T) {
+	changes := []Change{
+		{Address: FunctionAddress("shop", "checkout"), Kind: KindFunction, Action: ActionDelete, Service: "shop", Function: "checkout"},
+		asyncTo("byname", "acs:fc:cn-hangzhou:1:services/shop/functions/checkout"),
+		asyncTo("byqualifier", "acs:fc:cn-hangzhou:1:services/shop.LATEST/functions/checkout"),
+		asyncTo("lookalike", "acs:fc:cn-hangzhou:1:services/shopping/functions/checkout"),
+		asyncTo("nowhere", ""),
+	}
+	orderCurrent(changes)
+	assert.Equal(t, []string{AsyncConfigAddress("other", "byname", "LATEST"), AsyncConfigAddress("other", "byqualifier", "LATEST")}, changes[0].DependsOn)
+}
+
+func TestServiceTagsWaitForLayerDeletesOnly(t *testing.T) {
+	changes := []Change{
+		{Address: LayerAddress("new"), Kind: KindLayer, Action: ActionCreate, Name: "new"},
+		{Address: LayerAddress("old"), Kind: KindLayer, Action: ActionDelete, Name: "old"},
+		{Address: FunctionAddress("shop", "checkout"), Kind: KindFunction, Action: ActionDelete, Service: "shop", Function: "checkout"},
+		{Address: ServiceTagsAddress("shop"), Kind: KindService, Action: ActionUpdate, Service: "shop", Tags: map[string]string{TagLayers: "new"}},
+	}
+	orderCurrent(changes)
+	assert.Equal(t, []string{LayerAddress("old")}, changes[3].DependsOn)
+}
