@@ -141,3 +141,24 @@ func TestServiceTagsWaitForLayerDeletesOnly(t *testing.T) {
 	orderCurrent(changes)
 	assert.Equal(t, []string{LayerAddress("old")}, changes[3].DependsOn)
 }
+
+func TestResolveETagsGuardsAChangedServiceAndTriggerWithTheirOwnETags(t *testing.T) {
+	d := shopDesired()
+	live := convergedLive(d)
+	api := &fakeReader{live: live}
+	got, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
+	require.NoError(t, err)
+	d.Services[0].Config.Description = ptr("a new description")
+	d.Services[0].Functions[0].Triggers[0].Input.TriggerConfig = []byte(`{"cronExpression":"0 0 3 * * *","enable":true}`)
+	p, err := Diff(d, got, diffOptions())
+	require.NoError(t, err)
+
+	require.NoError(t, ResolveETags(context.Background(), api, p, got, ReadOptions{}))
+	svc := p.Change(ServiceAddress("shop"))
+	require.NotNil(t, svc)
+	assert.Equal(t, live.Services["shop"].Service.ETag, svc.ETag)
+	tr := p.Change(TriggerAddress("shop", "checkout", "nightly"))
+	require.NotNil(t, tr)
+	assert.Equal(t, live.Services["shop"].Triggers["checkout"]["nightly"].ETag, tr.ETag)
+	assert.NotEmpty(t, tr.ETag)
+}
