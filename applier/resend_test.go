@@ -71,3 +71,31 @@ func TestAnUpdateWhoseAnswerWasLostIsNotResentWhenTheResourceIsGone(t *testing.T
 	require.Error(t, err)
 	assert.Equal(t, 1, api.updates, "only a create whose answer was lost is sent again")
 }
+
+// lostTriggerCreates loses the answer of every CreateTrigger, and the
+// trigger is never created.
+type lostTriggerCreates struct {
+	*storeAPI
+	creates int
+}
+
+func (l *lostTriggerCreates) CreateTrigger(context.Context, string, string, fc.TriggerInput) (*fc.Trigger, error) {
+	l.creates++
+	return nil, &fc.APIError{HTTPStatus: 503, Code: fc.CodeInternalServerError, Message: "connection reset"}
+}
+
+func TestACreateWhoseAnswerIsLostIsSentAgainAtMostMaxResendsTimes(t *testing.T) {
+	t.Parallel()
+	store := newStoreAPI(t)
+	p := shopProject(t)
+	ctx := context.Background()
+	_, err := Apply(ctx, store, planFor(t, store, p, false), Options{Code: p.provider()})
+	require.NoError(t, err)
+	require.NoError(t, store.st.DeleteTrigger(ctx, store.account, "shop", "api", "web", ""))
+	plan := planFor(t, store, p, false)
+
+	api := &lostTriggerCreates{storeAPI: store}
+	_, err = Apply(ctx, api, plan, Options{Code: p.provider()})
+	require.Error(t, err)
+	assert.Equal(t, 1+maxResends, api.creates)
+}
