@@ -184,6 +184,23 @@ func TestUnifiedDiffMarksAMissingFinalNewline(t *testing.T) {
 	assert.Equal(t, "@@ -0,0 +1,1 @@\n+new\n", UnifiedDiff("", "new\n", 3))
 }
 
+func TestUnifiedDiffOfAFileEmptiedStartsItsNewSideAtLineZero(t *testing.T) {
+	assert.Equal(t, "@@ -1,2 +0,0 @@\n-a\n-b\n", UnifiedDiff("a\nb\n", "", 3))
+}
+
+func TestAFileLeftOutOfTheNewCodeIsCountedAsRemoved(t *testing.T) {
+	d, live, fake := codeScenario(t, buildZip(t, appFiles, zip.Deflate, false), buildZip(t, appFiles[:2], zip.Deflate, false))
+	cmp, err := CompareCode(context.Background(), fake, d, live, fake, CompareOptions{})
+	require.NoError(t, err)
+	files := cmp.Files["function.shop/checkout"]
+	require.NotNil(t, files)
+	assert.Equal(t, 1, files.Removed)
+	assert.Zero(t, files.Added)
+	assert.Zero(t, files.Modified)
+	require.Len(t, files.Files, 1)
+	assert.Equal(t, "bin/tool", files.Files[0].Path)
+}
+
 func TestATimerWithoutEnableIsTheSameAsOneDisabled(t *testing.T) {
 	d := shopDesired()
 	live := convergedLive(d)
@@ -241,4 +258,20 @@ func TestOnlyTheFunctionsOfALimitedPlanAreCompared(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, cmp.Same)
 	assert.Zero(t, fake.downloads)
+}
+
+// redeployedCode is a Function Compute whose code changed after the plan
+// read the function: it hands out code with another checksum.
+type redeployedCode struct{ *codeFake }
+
+func (redeployedCode) GetFunctionCode(_ context.Context, service, _, function string) (*fc.FunctionCode, error) {
+	return &fc.FunctionCode{URL: service + "/" + function, Checksum: "redeployed"}, nil
+}
+
+func TestCodeRedeployedWhileThePlanIsMadeStopsThePlanAsStale(t *testing.T) {
+	d, live, fake := codeScenario(t, buildZip(t, reversed(appFiles), zip.Store, true), buildZip(t, appFiles, zip.Deflate, false))
+	_, err := CompareCode(context.Background(), redeployedCode{fake}, d, live, fake, CompareOptions{})
+	var stale *StalePlanError
+	require.ErrorAs(t, err, &stale)
+	assert.Contains(t, err.Error(), "function shop/checkout")
 }

@@ -6,6 +6,9 @@
 #   bench/mutation/run.sh                 # every engine package
 #   bench/mutation/run.sh fc render       # just these
 #   WORKERS=2 bench/mutation/run.sh fc    # more parallel mutants (default 1)
+#   ONLY='decode|mask' bench/mutation/run.sh manifest
+#                                         # only files whose name matches (a
+#                                         # regexp), when a whole package is too slow
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -30,16 +33,28 @@ mkdir -p "$out"
 # counted as timed out (detected): mutants that loop forever must not hang the run.
 timeout_coefficient="${TIMEOUT_COEFFICIENT:-10}"
 workers="${WORKERS:-1}"
+# ONLY restricts a run to the package's files whose base name matches: every
+# other non-test .go file of the package is excluded from mutation.
+only="${ONLY:-}"
 
 summary=()
 for p in "${packages[@]}"; do
   name="${p//\//_}"
   k="" l="" n="" t="" rk="" rl="" rt="" rv=""
-  echo "== $p"
+  echo "== $p${only:+ (files matching $only)}"
+  exclude=()
+  if [ -n "$only" ]; then
+    for f in "$p"/*.go; do
+      case "$f" in *_test.go) continue ;; esac
+      if ! basename "$f" | grep -Eq -- "$only"; then
+        exclude+=(--exclude-files "(^|/)$(basename "$f")\$")
+      fi
+    done
+  fi
   # The default mutators plus && <-> ||, the kind of bug that turns cron's
   # day-of-month OR day-of-week into AND.
   "$bin/gremlins" unleash --workers "$workers" --test-cpu 1 --invert-logical \
-    --timeout-coefficient "$timeout_coefficient" \
+    --timeout-coefficient "$timeout_coefficient" "${exclude[@]}" \
     --output "$out/$name.json" ./"$p" >"$out/$name.log" 2>&1 || true
   # gremlins prints "Killed: K, Lived: L, Not covered: N" and "Timed out: T, ...".
   read -r k l n < <(sed -nE 's/.*Killed: ([0-9]+), Lived: ([0-9]+), Not covered: ([0-9]+).*/\1 \2 \3/p' "$out/$name.log" | tail -1) || true
