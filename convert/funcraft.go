@@ -225,27 +225,9 @@ func (f *funcraftState) value(n *yaml.Node, where string) (*yaml.Node, bool) {
 			f.leftOut(n, where+": the function "+n.Content[0].Value, "write the value it stands for")
 			return nil, false
 		}
-		out := mapping()
-		ok := true
-		pairs(n, func(k, v *yaml.Node) {
-			cv, vok := f.value(v, where+"."+k.Value)
-			ok = ok && vok
-			if vok {
-				set(out, k.Value, cv)
-			}
-		})
-		return out, ok
+		return copyChildren(n, where, f.value)
 	case yaml.SequenceNode:
-		out := seq()
-		ok := true
-		for _, it := range n.Content {
-			cv, vok := f.value(it, where)
-			ok = ok && vok
-			if vok {
-				out.Content = append(out.Content, cv)
-			}
-		}
-		return out, ok
+		return copyChildren(n, where, f.value)
 	}
 	return copyNode(n), true
 }

@@ -108,3 +108,30 @@ func copyNode(n *yaml.Node) *yaml.Node {
 	}
 	return out
 }
+
+// copyChildren copies a mapping or a sequence with each value converted by
+// value (given its dotted place); ok is false when any of them could not
+// be, and the copy then holds only those that could.
+func copyChildren(n *yaml.Node, where string, value func(*yaml.Node, string) (*yaml.Node, bool)) (*yaml.Node, bool) {
+	ok := true
+	if n.Kind == yaml.MappingNode {
+		out := mapping()
+		pairs(n, func(k, v *yaml.Node) {
+			cv, vok := value(v, where+"."+k.Value)
+			ok = ok && vok
+			if vok {
+				set(out, k.Value, cv)
+			}
+		})
+		return out, ok
+	}
+	out := seq()
+	for _, it := range n.Content {
+		cv, vok := value(it, where)
+		ok = ok && vok
+		if vok {
+			out.Content = append(out.Content, cv)
+		}
+	}
+	return out, ok
+}

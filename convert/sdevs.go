@@ -273,28 +273,8 @@ func (s *sdState) value(n *yaml.Node, where string) (*yaml.Node, bool) {
 		return nil, false
 	}
 	switch n.Kind {
-	case yaml.MappingNode:
-		out := mapping()
-		ok := true
-		pairs(n, func(k, v *yaml.Node) {
-			cv, vok := s.value(v, where+"."+k.Value)
-			ok = ok && vok
-			if vok {
-				set(out, k.Value, cv)
-			}
-		})
-		return out, ok
-	case yaml.SequenceNode:
-		out := seq()
-		ok := true
-		for _, it := range n.Content {
-			cv, vok := s.value(it, where)
-			ok = ok && vok
-			if vok {
-				out.Content = append(out.Content, cv)
-			}
-		}
-		return out, ok
+	case yaml.MappingNode, yaml.SequenceNode:
+		return copyChildren(n, where, s.value)
 	}
 	text := n.Value
 	if m := sdRefRE.FindStringSubmatch(text); m != nil && m[0] == text {
