@@ -11,35 +11,9 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const FC = require('@alicloud/fc2');
-const { crc64, makeZip, download } = require('./helpers');
+const { crc64, makeZip, download, connect, rejectsWith } = require('./helpers');
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) {
-    throw new Error(`${name} is not set: current_api.test.js needs FC_ENDPOINT, FC_ACCOUNT_ID, FC_ACCESS_KEY_ID and FC_ACCESS_KEY_SECRET of a running server`);
-  }
-  return v;
-}
-
-const accountID = required('FC_ACCOUNT_ID');
-const client = new FC(accountID, {
-  accessKeyID: required('FC_ACCESS_KEY_ID'),
-  accessKeySecret: required('FC_ACCESS_KEY_SECRET'),
-  region: process.env.FC_REGION || 'cn-hangzhou',
-  endpoint: required('FC_ENDPOINT'),
-  timeout: 20000,
-});
-
-// rejectsWith asserts that an SDK call failed with the given FC error code and HTTP status
-// (the SDK puts the status only in its message).
-async function rejectsWith(promise, code, status) {
-  await assert.rejects(promise, (err) => {
-    assert.equal(err.code, code, `want ErrorCode ${code}, got ${err.code}: ${err.message}`);
-    assert.match(err.message, new RegExp(`failed with ${status}\\.`), err.message);
-    return true;
-  });
-}
+const { client, accountID } = connect('current_api.test.js', 20000);
 
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const svc = `cur-${run}`;

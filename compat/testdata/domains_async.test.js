@@ -16,35 +16,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const FC = require('@alicloud/fc2');
-const { makeZip } = require('./helpers');
+const { makeZip, connect, rejectsWith } = require('./helpers');
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) {
-    throw new Error(`${name} is not set: domains_async.test.js needs FC_ENDPOINT, FC_ACCOUNT_ID, FC_ACCESS_KEY_ID and FC_ACCESS_KEY_SECRET of a running server`);
-  }
-  return v;
-}
-
-const endpoint = required('FC_ENDPOINT');
-const accountID = required('FC_ACCOUNT_ID');
-const client = new FC(accountID, {
-  accessKeyID: required('FC_ACCESS_KEY_ID'),
-  accessKeySecret: required('FC_ACCESS_KEY_SECRET'),
-  region: process.env.FC_REGION || 'cn-hangzhou',
-  endpoint,
-  timeout: 30000,
-});
-
-// rejectsWith asserts that an SDK call failed with the given FC error code and HTTP status.
-async function rejectsWith(promise, code, status) {
-  await assert.rejects(promise, (err) => {
-    assert.equal(err.code, code, `want ErrorCode ${code}, got ${err.code}: ${err.message}`);
-    assert.match(err.message, new RegExp(`failed with ${status}\\.`), err.message);
-    return true;
-  });
-}
+const { client, endpoint, accountID } = connect('domains_async.test.js', 30000);
 
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const svc = `domains-${run}`;

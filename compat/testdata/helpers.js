@@ -107,4 +107,42 @@ async function download(url) {
   return Buffer.from(await resp.arrayBuffer());
 }
 
-module.exports = { crc32, crc64, makeZip, download };
+// connect returns an SDK client of the server the suite runs against (FC_ENDPOINT,
+// FC_ACCOUNT_ID, FC_ACCESS_KEY_ID, FC_ACCESS_KEY_SECRET; FC_REGION optional), with the
+// endpoint and account it names; suite names the file for the error when one is not set.
+function connect(suite, timeout) {
+  const required = (name) => {
+    const v = process.env[name];
+    if (!v) {
+      throw new Error(`${name} is not set: ${suite} needs FC_ENDPOINT, FC_ACCOUNT_ID, FC_ACCESS_KEY_ID and FC_ACCESS_KEY_SECRET of a running server`);
+    }
+    return v;
+  };
+  const FC = require('@alicloud/fc2');
+  const endpoint = required('FC_ENDPOINT');
+  const accountID = required('FC_ACCOUNT_ID');
+  const client = new FC(accountID, {
+    accessKeyID: required('FC_ACCESS_KEY_ID'),
+    accessKeySecret: required('FC_ACCESS_KEY_SECRET'),
+    region: process.env.FC_REGION || 'cn-hangzhou',
+    endpoint,
+    timeout,
+  });
+  return { client, endpoint, accountID };
+}
+
+// rejectsWith asserts that an SDK call failed with the given FC error code and HTTP status
+// (the SDK puts the status only in its message: "GET /services/x failed with 404. ..."), and
+// whatever more check(err) asserts.
+async function rejectsWith(promise, code, status, check) {
+  await assert.rejects(promise, (err) => {
+    assert.equal(err.code, code, `want ErrorCode ${code}, got ${err.code}: ${err.message}`);
+    assert.match(err.message, new RegExp(`failed with ${status}\\.`), err.message);
+    if (check) {
+      check(err);
+    }
+    return true;
+  });
+}
+
+module.exports = { crc32, crc64, makeZip, download, connect, rejectsWith };
