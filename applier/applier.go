@@ -114,6 +114,16 @@ type Event struct {
 	Err     error
 }
 
+// SkippedError is why a step did not run: a dependency that did not succeed,
+// or an interrupt before it started. Cause is the reason alone, for a
+// progress line that already names the step.
+type SkippedError struct {
+	Subject string
+	Cause   string
+}
+
+func (e *SkippedError) Error() string { return e.Subject + ": skipped: " + e.Cause }
+
 // StepResult is the outcome of one change of the plan.
 type StepResult struct {
 	Address  string
@@ -266,7 +276,7 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 		}
 		finished[i] = true
 		steps[i].Action = Skipped
-		steps[i].Err = fmt.Errorf("%s: skipped: %s", changes[i].Subject(), cause)
+		steps[i].Err = &SkippedError{Subject: changes[i].Subject(), Cause: cause}
 		r.emit(Event{Address: changes[i].Address, Action: changes[i].Action, Outcome: Skipped, Phase: PhaseSkipped, Err: steps[i].Err})
 		for _, d := range dependents[i] {
 			skip(d, changes[i].Address+" did not succeed")
@@ -338,7 +348,7 @@ func (r *run) execute(ctx context.Context, par int) (*Result, error) {
 				interrupted = true
 				finished[i] = true
 				steps[i].Action = Skipped
-				steps[i].Err = fmt.Errorf("%s: skipped: not started: %s", changes[i].Subject(), cause)
+				steps[i].Err = &SkippedError{Subject: changes[i].Subject(), Cause: "not started: " + cause}
 				r.emit(Event{Address: changes[i].Address, Action: changes[i].Action, Outcome: Skipped, Phase: PhaseSkipped, Err: steps[i].Err})
 			}
 		}

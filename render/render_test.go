@@ -242,7 +242,8 @@ func TestEventLinesNameTheResourceAndTheElapsedTime(t *testing.T) {
 		{"a success", applier.Event{Address: "function.shop/api", Outcome: applier.Updated, Phase: applier.PhaseDone, Elapsed: 230 * time.Millisecond}, "function.shop/api: updated in 0.2s\n"},
 		{"a quick success", applier.Event{Address: "alias.shop/live", Outcome: applier.Created, Phase: applier.PhaseDone, Elapsed: 12 * time.Millisecond}, "alias.shop/live: created in 12ms\n"},
 		{"a failure, its error kept for the summary", applier.Event{Address: "function.shop/api", Outcome: applier.Conflict, Phase: applier.PhaseFailed, Elapsed: time.Second, Err: errors.New("changed\nsince")}, "function.shop/api: conflict after 1.0s\n"},
-		{"a skip", applier.Event{Address: "version.shop", Phase: applier.PhaseSkipped, Err: errors.New("function.shop/api did not succeed")}, "version.shop: skipped: function.shop/api did not succeed\n"},
+		{"a skip, its reason once", applier.Event{Address: "version.shop", Phase: applier.PhaseSkipped, Err: &applier.SkippedError{Subject: "version of shop", Cause: "function.shop/api did not succeed"}}, "version.shop: skipped: function.shop/api did not succeed\n"},
+		{"a skip of another error", applier.Event{Address: "version.shop", Phase: applier.PhaseSkipped, Err: errors.New("gone\naway")}, "version.shop: skipped: gone away\n"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -34,7 +35,13 @@ func Event(w io.Writer, e applier.Event, opt TextOptions) error {
 		// The error itself is shown once, with the others, by ApplyProblems.
 		line = e.Address + ": " + c.paint(ansiRed, string(e.Outcome)) + " after " + seconds(e.Elapsed)
 	case applier.PhaseSkipped:
-		line = e.Address + ": " + c.paint(ansiYellow, "skipped") + ": " + errText(e.Err)
+		// The address starts the line: say the reason only, not the
+		// error's own "SUBJECT: skipped:".
+		reason := errText(e.Err)
+		if skip, ok := errors.AsType[*applier.SkippedError](e.Err); ok {
+			reason = skip.Cause
+		}
+		line = e.Address + ": " + c.paint(ansiYellow, "skipped") + ": " + reason
 	default:
 		line = e.Address + ": " + string(e.Phase)
 	}
