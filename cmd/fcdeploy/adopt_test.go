@@ -12,16 +12,23 @@ import (
 // cmdConsoleService creates services in the script's embedded Function
 // Compute the way the console does: with the plain API, no fcdeploy tag.
 //
-//	console-service NAME...
+//	console-service [-account ID] NAME...
 func cmdConsoleService(ts *testscript.TestScript, neg bool, args []string) {
+	account := ""
+	if len(args) >= 2 && args[0] == "-account" {
+		account, args = args[1], args[2:]
+	}
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: console-service NAME...")
+		ts.Fatalf("usage: console-service [-account ID] NAME...")
 	}
 	ctx := context.Background()
 	lt, err := localfc.Connect(ctx, ts.Getenv("FCDEPLOY_HOME"))
 	ts.Check(err)
 	defer func() { ts.Check(lt.Close()) }()
-	c, err := fc.NewClient(fc.Config{Endpoint: lt.Endpoint, AccountID: lt.AccountID, Region: lt.Region, Credentials: lt.Credentials})
+	if account == "" {
+		account = lt.AccountID
+	}
+	c, err := fc.NewClient(fc.Config{Endpoint: lt.Endpoint, AccountID: account, Region: lt.Region, Credentials: lt.Credentials})
 	ts.Check(err)
 	for _, name := range args {
 		desc := "made in the console"

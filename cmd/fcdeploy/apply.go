@@ -54,6 +54,12 @@ func (f adoptFlags) check(plan *planner.Plan) error {
 	return fmt.Errorf("refusing to take over live services, nothing was changed: %s", strings.Join(parts, "; "))
 }
 
+// addAdoptFlags adds --adopt and --force-adopt, the consent check names.
+func addAdoptFlags(cmd *cobra.Command, f *adoptFlags) {
+	cmd.Flags().BoolVar(&f.adopt, "adopt", false, "take over declared services that exist live without any project's tag, and tag them as this project's")
+	cmd.Flags().BoolVar(&f.force, "force-adopt", false, "take over declared services even when another project's tag claims them (implies --adopt)")
+}
+
 func newApplyCmd(streams *IOStreams) *cobra.Command {
 	o := &applyOptions{}
 	cmd := &cobra.Command{
@@ -103,8 +109,7 @@ second one aborts at once.`,
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
 	cmd.Flags().IntVar(&o.parallelism, "parallelism", 8, "independent steps (and builds) run at once")
-	cmd.Flags().BoolVar(&o.adopt.adopt, "adopt", false, "take over declared services that exist live without any project's tag, and tag them as this project's")
-	cmd.Flags().BoolVar(&o.adopt.force, "force-adopt", false, "take over declared services even when another project's tag claims them (implies --adopt)")
+	addAdoptFlags(cmd, &o.adopt)
 	addEventFormatFlag(cmd, &o.format)
 	return cmd
 }

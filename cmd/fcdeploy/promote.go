@@ -26,6 +26,7 @@ type promoteOptions struct {
 	format      string
 	prune       bool
 	parallelism int
+	adopt       adoptFlags
 }
 
 func newPromoteCmd(streams *IOStreams) *cobra.Command {
@@ -60,6 +61,7 @@ writes one JSON event per line and a summary instead (docs/json-output.md).`,
 	f.StringVar(&o.format, "format", "text", "output format: text or markdown (the preview), or json (one JSON event per line, then a summary)")
 	f.BoolVar(&o.prune, "prune", false, "delete functions, triggers and aliases of declared services that the manifest does not declare")
 	f.IntVar(&o.parallelism, "parallelism", 8, "independent steps run at once")
+	addAdoptFlags(cmd, &o.adopt)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
@@ -126,10 +128,15 @@ func runPromote(cmd *cobra.Command, streams *IOStreams, o *promoteOptions) error
 		noChanges(streams)
 		return nil
 	}
+	// Services of the --to environment made outside this project are
+	// taken over only with consent, as by apply, and refused before asking.
+	if err := o.adopt.check(plan); err != nil {
+		return err
+	}
 	if err := confirm(cmd.Context(), streams, o.yes, "Promote to "+pr.dst.String()+"?"); err != nil {
 		return err
 	}
-	return applyPlan(cmd, streams, pr.dst, plan, pr.code, o.parallelism, render.TextOptions{Replan: promoteCommand(o.from, o.to)}, adoptFlags{})
+	return applyPlan(cmd, streams, pr.dst, plan, pr.code, o.parallelism, render.TextOptions{Replan: promoteCommand(o.from, o.to)}, o.adopt)
 }
 
 // promoteCommand is the command that makes a new promotion plan.
