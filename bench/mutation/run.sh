@@ -67,7 +67,7 @@ for p in "${packages[@]}"; do
   t=${t:-0}
   # What gremlins calls NOT COVERED is often under test (see recheck's doc):
   # run those mutants too, so every mutant that compiles is counted.
-  go run ./bench/mutation/recheck -report "$out/$name.json" -pkg "$p" >"$out/$name.recheck" 2>&1 || true
+  go run ./bench/mutation/recheck -workers "$workers" -report "$out/$name.json" -pkg "$p" >"$out/$name.recheck" 2>&1 || true
   read -r rk rl rt rv < <(sed -nE 's/^Rechecked: killed ([0-9]+), lived ([0-9]+), timed out ([0-9]+), not viable ([0-9]+)$/\1 \2 \3 \4/p' "$out/$name.recheck") || true
   if [ -z "${rk:-}" ]; then
     echo "   recheck did not finish: see $out/$name.recheck"

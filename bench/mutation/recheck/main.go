@@ -9,7 +9,10 @@
 // module, runs the package's tests, and prints one line per mutant and a
 // summary, so that the kill rate counts every mutant that compiles.
 //
-//	go run ./bench/mutation/recheck -report bench/mutation/out/fc.json -pkg fc
+//	go run ./bench/mutation/recheck -report bench/mutation/out/fc.json -pkg fc [-workers 2]
+//
+// With -workers N, N copies of the module test mutants at once; the lines
+// still come out in the report's order.
 package main
 
 import (
@@ -25,6 +28,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -55,18 +59,27 @@ func main() {
 	reportPath := flag.String("report", "", "gremlins JSON report (--output) of one package")
 	pkg := flag.String("pkg", "", "the package's directory, relative to the module root")
 	timeout := flag.Duration("timeout", 2*time.Minute, "longest test run of one mutant")
+	workers := flag.Int("workers", 1, "mutants tested at once, each in its own copy of the module")
 	flag.Parse()
 	if *reportPath == "" || *pkg == "" {
 		fmt.Fprintln(os.Stderr, "usage: recheck -report FILE.json -pkg DIR")
 		os.Exit(2)
 	}
-	if err := run(*reportPath, *pkg, *timeout); err != nil {
+	if err := run(*reportPath, *pkg, *timeout, max(*workers, 1)); err != nil {
 		fmt.Fprintln(os.Stderr, "recheck:", err)
 		os.Exit(1)
 	}
 }
 
-func run(reportPath, pkg string, timeout time.Duration) error {
+// mutant is one NOT COVERED mutation of the report, and what its test run
+// made of it.
+type mutant struct {
+	file, typ    string
+	line, column int
+	status       string
+}
+
+func run(reportPath, pkg string, timeout time.Duration, workers int) error {
 	data, err := os.ReadFile(reportPath)
 	if err != nil {
 		return err
@@ -75,42 +88,90 @@ func run(reportPath, pkg string, timeout time.Duration) error {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return fmt.Errorf("%s: %w", reportPath, err)
 	}
-	work, err := os.MkdirTemp("", "fcdeploy-recheck-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	if err := copyModule(".", work); err != nil {
-		return fmt.Errorf("copy the module: %w", err)
-	}
-	counts := map[string]int{}
+	var todo []*mutant
 	for _, f := range r.Files {
-		path := filepath.Join(work, pkg, filepath.Base(f.FileName))
-		orig, err := os.ReadFile(path)
+		for _, m := range f.Mutations {
+			if m.Status == "NOT COVERED" {
+				todo = append(todo, &mutant{file: filepath.Base(f.FileName), typ: m.Type, line: m.Line, column: m.Column})
+			}
+		}
+	}
+	workers = min(workers, max(len(todo), 1))
+	// Each worker mutates its own copy of the module, one file at a time.
+	copies := make([]string, workers)
+	for i := range copies {
+		work, err := os.MkdirTemp("", "fcdeploy-recheck-")
 		if err != nil {
 			return err
 		}
-		for _, m := range f.Mutations {
-			if m.Status != "NOT COVERED" {
-				continue
-			}
-			status := "NOT VIABLE"
-			if mutated, ok := mutate(orig, m.Type, m.Line, m.Column); ok {
-				if err := os.WriteFile(path, mutated, 0o644); err != nil {
-					return err
-				}
-				status = test(work, pkg, timeout)
-				if err := os.WriteFile(path, orig, 0o644); err != nil {
-					return err
-				}
-			}
-			counts[status]++
-			fmt.Printf("%11s %s at %s:%d:%d\n", status, m.Type, filepath.Base(f.FileName), m.Line, m.Column)
+		defer os.RemoveAll(work)
+		if err := copyModule(".", work); err != nil {
+			return fmt.Errorf("copy the module: %w", err)
 		}
+		copies[i] = work
+	}
+
+	done := make([]chan struct{}, len(todo))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	next := make(chan int)
+	var failed error
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, work := range copies {
+		wg.Go(func() {
+			for i := range next {
+				m := todo[i]
+				status, err := check(work, pkg, m, timeout)
+				if err != nil {
+					mu.Lock()
+					failed = err
+					mu.Unlock()
+				}
+				m.status = status
+				close(done[i])
+			}
+		})
+	}
+	go func() {
+		for i := range todo {
+			next <- i
+		}
+		close(next)
+	}()
+	counts := map[string]int{}
+	for i, m := range todo {
+		<-done[i]
+		counts[m.status]++
+		fmt.Printf("%11s %s at %s:%d:%d\n", m.status, m.typ, m.file, m.line, m.column)
+	}
+	wg.Wait()
+	if failed != nil {
+		return failed
 	}
 	fmt.Printf("Rechecked: killed %d, lived %d, timed out %d, not viable %d\n",
 		counts["KILLED"], counts["LIVED"], counts["TIMED OUT"], counts["NOT VIABLE"])
 	return nil
+}
+
+// check plants m in the copy of the module at work, tests the package and
+// puts the file back.
+func check(work, pkg string, m *mutant, timeout time.Duration) (string, error) {
+	path := filepath.Join(work, pkg, m.file)
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		return "ERROR", err
+	}
+	mutated, ok := mutate(orig, m.typ, m.line, m.column)
+	if !ok {
+		return "NOT VIABLE", nil
+	}
+	if err := os.WriteFile(path, mutated, 0o644); err != nil {
+		return "ERROR", err
+	}
+	status := test(work, pkg, timeout)
+	return status, os.WriteFile(path, orig, 0o644)
 }
 
 // mutate swaps the operator at line:col as mutator typ would; ok is false
