@@ -133,7 +133,7 @@ func IsAlreadyExists(err error) bool {
 		return false
 	}
 	switch e.Code {
-	case CodeServiceAlreadyExists, CodeFunctionAlreadyExists, CodeTriggerAlreadyExists, CodeAliasAlreadyExists:
+	case CodeServiceAlreadyExists, CodeFunctionAlreadyExists, CodeTriggerAlreadyExists, CodeAliasAlreadyExists, CodeDomainNameAlreadyExists:
 		return true
 	}
 	return false

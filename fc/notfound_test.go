@@ -17,7 +17,7 @@ func TestIsNotFoundIsOnlyA404(t *testing.T) {
 }
 
 func TestIsAlreadyExistsNamesEachKindOfResource(t *testing.T) {
-	for _, code := range []string{CodeServiceAlreadyExists, CodeFunctionAlreadyExists, CodeTriggerAlreadyExists, CodeAliasAlreadyExists} {
+	for _, code := range []string{CodeServiceAlreadyExists, CodeFunctionAlreadyExists, CodeTriggerAlreadyExists, CodeAliasAlreadyExists, CodeDomainNameAlreadyExists} {
 		assert.True(t, IsAlreadyExists(fmt.Errorf("wrapped: %w", &APIError{HTTPStatus: 409, Code: code})), code)
 	}
 	assert.False(t, IsAlreadyExists(&APIError{HTTPStatus: 409, Code: CodeVersionPublishError}), "another conflict")
