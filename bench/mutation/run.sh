@@ -24,7 +24,7 @@ fi
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
   # Smallest first, so a run cut short still reports whole packages.
-  packages=(applier schema rollout render planner fc localfc/store packager manifest)
+  packages=(applier schema rollout render promote importer fc localfc/store packager convert manifest planner builder)
 fi
 
 out="bench/mutation/out"
