@@ -2,6 +2,7 @@ package fc
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,4 +81,46 @@ func TestAWaiterGetsTheSlotAReleaseFreesAndACancelledOneLeavesTheQueue(t *testin
 	defer l.mu.Unlock()
 	assert.Equal(t, 1, l.inflight)
 	assert.Empty(t, l.waiters)
+}
+
+// A waiter that gives up just as a release grants it the slot must hand the
+// slot on, or the bound shrinks by one for good. Which of the two a waiter
+// sees first is up to the scheduler, so the race is run many times; the
+// bound must come back whole after every one.
+func TestAWaiterThatGivesUpAsItIsGrantedTheSlotHandsItOn(t *testing.T) {
+	for range 200 {
+		l := newLimiter(1)
+		first, err := l.acquire(context.Background())
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		got := make(chan error, 1)
+		go func() {
+			e, err := l.acquire(ctx)
+			if err == nil {
+				l.release(e, answered)
+			}
+			got <- err
+		}()
+		for queued := false; !queued; runtime.Gosched() {
+			l.mu.Lock()
+			queued = len(l.waiters) == 1
+			l.mu.Unlock()
+		}
+		// Cancel, let the waiter see it, and grant the slot before it can
+		// take the lock to leave the queue.
+		l.mu.Lock()
+		cancel()
+		runtime.Gosched()
+		l.mu.Unlock()
+		l.release(first, answered)
+		<-got
+
+		l.mu.Lock()
+		assert.Zero(t, l.inflight, "every slot was given back")
+		assert.Empty(t, l.waiters)
+		l.mu.Unlock()
+		if t.Failed() {
+			return
+		}
+	}
 }
