@@ -47,3 +47,23 @@ func TestARewriteConfigIsEmptyOnlyWithoutAnyRule(t *testing.T) {
 		assert.False(t, r.Empty(), name)
 	}
 }
+
+func TestARangeWithoutAStepAllowsAnyValueBetweenItsEnds(t *testing.T) {
+	timeout := Ranges["function.timeout"]
+	for _, ok := range []float64{MinTimeout, 2.5, 17, MaxTimeout} {
+		assert.NoError(t, timeout.Check(ok), "%v", ok)
+	}
+	assert.Error(t, timeout.Check(MaxTimeout+1))
+	uid := Ranges["service.nasConfig.userId"]
+	assert.NoError(t, uid.Check(-1), "-1 is the API's 'nobody'")
+	assert.Error(t, uid.Check(-2))
+	assert.NoError(t, Ranges["service.nasConfig.groupId"].Check(-1))
+	assert.Error(t, Ranges["service.nasConfig.groupId"].Check(-2))
+}
+
+func TestARangeSaysItsRuleInWords(t *testing.T) {
+	assert.Equal(t, "must be a multiple of 64 between 128 and 3072", Ranges["function.memorySize"].Rule())
+	assert.Equal(t, "must be between 1 and 300 seconds", Ranges["function.timeout"].Rule())
+	assert.Equal(t, "must be between 1 and 100", Ranges["function.instanceConcurrency"].Rule())
+	assert.Equal(t, "must be a multiple of 0.05 between 0.05 and 16", Ranges["function.cpu"].Rule())
+}
