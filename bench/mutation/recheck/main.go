@@ -13,6 +13,12 @@
 //
 // With -workers N, N copies of the module test mutants at once; the lines
 // still come out in the report's order.
+//
+// With -lived FILE[,FILE...] it tests instead the survivors listed in
+// those files (gremlins' log or an earlier recheck's output: lines "LIVED
+// MUTATOR at FILE:LINE:COL"), to check that new tests kill them:
+//
+//	go run ./bench/mutation/recheck -pkg fc -lived bench/mutation/out/fc.log,bench/mutation/out/fc.recheck
 package main
 
 import (
@@ -27,6 +33,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -60,12 +68,23 @@ func main() {
 	pkg := flag.String("pkg", "", "the package's directory, relative to the module root")
 	timeout := flag.Duration("timeout", 2*time.Minute, "longest test run of one mutant")
 	workers := flag.Int("workers", 1, "mutants tested at once, each in its own copy of the module")
+	lived := flag.String("lived", "", "comma-separated files whose LIVED lines are the mutants to test, instead of -report's NOT COVERED")
 	flag.Parse()
-	if *reportPath == "" || *pkg == "" {
-		fmt.Fprintln(os.Stderr, "usage: recheck -report FILE.json -pkg DIR")
+	if (*reportPath == "") == (*lived == "") || *pkg == "" {
+		fmt.Fprintln(os.Stderr, "usage: recheck -pkg DIR (-report FILE.json | -lived FILE[,FILE...]) [-workers N]")
 		os.Exit(2)
 	}
-	if err := run(*reportPath, *pkg, *timeout, max(*workers, 1)); err != nil {
+	var todo []*mutant
+	var err error
+	if *lived != "" {
+		todo, err = readLived(strings.Split(*lived, ","))
+	} else {
+		todo, err = readReport(*reportPath)
+	}
+	if err == nil {
+		err = run(todo, *pkg, *timeout, max(*workers, 1))
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "recheck:", err)
 		os.Exit(1)
 	}
@@ -79,14 +98,15 @@ type mutant struct {
 	status       string
 }
 
-func run(reportPath, pkg string, timeout time.Duration, workers int) error {
-	data, err := os.ReadFile(reportPath)
+// readReport lists the mutants gremlins' JSON report calls NOT COVERED.
+func readReport(path string) ([]*mutant, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var r report
 	if err := json.Unmarshal(data, &r); err != nil {
-		return fmt.Errorf("%s: %w", reportPath, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var todo []*mutant
 	for _, f := range r.Files {
@@ -96,6 +116,29 @@ func run(reportPath, pkg string, timeout time.Duration, workers int) error {
 			}
 		}
 	}
+	return todo, nil
+}
+
+var livedLine = regexp.MustCompile(`LIVED ([A-Z_]+) at ([^ :]+\.go):(\d+):(\d+)`)
+
+// readLived lists the survivors named in gremlins' logs or recheck's output.
+func readLived(paths []string) ([]*mutant, error) {
+	var todo []*mutant
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range livedLine.FindAllStringSubmatch(string(data), -1) {
+			line, _ := strconv.Atoi(m[3])
+			col, _ := strconv.Atoi(m[4])
+			todo = append(todo, &mutant{file: filepath.Base(m[2]), typ: m[1], line: line, column: col})
+		}
+	}
+	return todo, nil
+}
+
+func run(todo []*mutant, pkg string, timeout time.Duration, workers int) error {
 	workers = min(workers, max(len(todo), 1))
 	// Each worker mutates its own copy of the module, one file at a time.
 	copies := make([]string, workers)
