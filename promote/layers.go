@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/fcdeploy/fcdeploy/fc"
 	"github.com/fcdeploy/fcdeploy/manifest"
@@ -53,15 +54,7 @@ func (s *Source) Layers() []Layer {
 	for name, l := range s.layers {
 		out = append(out, Layer{Name: name, Version: l.Version, Checksum: l.CodeChecksum, Size: l.CodeSize})
 	}
-	slices.SortFunc(out, func(a, b Layer) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Layer) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -114,7 +114,7 @@ func (s *Source) Functions() []Function {
 		service, function, _ := strings.Cut(k, "/")
 		out = append(out, Function{Service: service, Function: function, Checksum: f.CodeChecksum, Size: f.CodeSize})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Address() < out[j].Address() })
+	slices.SortFunc(out, func(a, b Function) int { return strings.Compare(a.Address(), b.Address()) })
 	return out
 }
 
