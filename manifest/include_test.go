@@ -105,3 +105,31 @@ func TestAnIncludedFileHoldsOnlyServices(t *testing.T) {
 	assert.Contains(t, msgs[1], "fcdeploy.yaml:10:")
 	assert.Contains(t, msgs[1], `"missing.yaml" cannot be read`)
 }
+
+func TestIncludesDoNotReplaceAServicesKeyThatIsNotAMapping(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"fcdeploy.yaml":         "project: demo\nservices: [shop]\ninclude: [services/*.yaml]\n",
+		"services/billing.yaml": includedService,
+		"services/src/index.py": "def handler(e, c): return 'billing'\n",
+	})
+	doc, diags := ParseProject(filepath.Join(dir, "fcdeploy.yaml"), mustRead(t, filepath.Join(dir, "fcdeploy.yaml")))
+	require.Empty(t, diags)
+	_, services, ok := doc.Locate([]string{"services"})
+	require.True(t, ok)
+	assert.Equal(t, "!!seq", services.Tag, "the manifest's own services: is left for the schema to report")
+	n := 0
+	for i := 0; i < len(doc.Root.Content); i += 2 {
+		if doc.Root.Content[i].Value == "services" {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n, "no second services: key is added")
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
