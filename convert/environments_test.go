@@ -10,6 +10,7 @@ import (
 )
 
 const sdBase = `edition: 1.0.0
+vars: {size: 128, keep: x}
 services:
   api:
     component: fc
@@ -30,7 +31,8 @@ services:
 // and what cannot differ between environments is reported.
 func TestServerlessDevsFilesMergeIntoEnvironmentsWithTheirDifferencesAsVars(t *testing.T) {
 	prod := strings.NewReplacer(
-		`memorySize: 128, timeout: 5, description: d, environmentVariables: {A: "1"}`, `memorySize: 512, timeout: 5, description: [d], instanceConcurrency: 2`,
+		`memorySize: 128, timeout: 5, description: d, environmentVariables: {A: "1"}`, `memorySize: 512, timeout: 5, description: [d], instanceConcurrency: 2, caPort: 9000`,
+		`vars: {size: 128, keep: x}`, `vars: {size: 512, keep: x, extra: y}`,
 		`methods: [GET]`, `methods: [GET, POST]`,
 		`@every 1m`, `@every 5m`,
 	).Replace(sdBase)
@@ -40,9 +42,12 @@ func TestServerlessDevsFilesMergeIntoEnvironmentsWithTheirDifferencesAsVars(t *t
 	assert.Equal(t, []string{"default", "prod"}, res.Environments)
 
 	m := manifestOf(t, res)
-	assert.Equal(t, map[string]any{"shop_web_memorySize": 128, "shop_web_tick_cronExpression": "@every 1m"}, m["vars"])
+	assert.Equal(t, map[string]any{
+		"size": 128, "keep": "x", "extra": "y",
+		"shop_web_memorySize": 128, "shop_web_tick_cronExpression": "@every 1m",
+	}, m["vars"], "a var only in s-prod.yaml is declared for every environment")
 	envs := m["environments"].(map[string]any)
-	assert.Equal(t, map[string]any{"shop_web_memorySize": 512, "shop_web_tick_cronExpression": "@every 5m"}, envs["prod"].(map[string]any)["vars"])
+	assert.Equal(t, map[string]any{"size": 512, "shop_web_memorySize": 512, "shop_web_tick_cronExpression": "@every 5m"}, envs["prod"].(map[string]any)["vars"])
 	web := m["services"].(map[string]any)["shop"].(map[string]any)["functions"].(map[string]any)["web"].(map[string]any)
 	assert.Equal(t, "${vars.shop_web_memorySize}", web["memorySize"])
 	assert.Equal(t, 5, web["timeout"], "a value the files agree on stays as it is")
@@ -56,6 +61,7 @@ func TestServerlessDevsFilesMergeIntoEnvironmentsWithTheirDifferencesAsVars(t *t
 	assert.ElementsMatch(t, []string{
 		"shop.functions.web.description differs in shape from the first file",
 		"shop.functions.web.instanceConcurrency is only in s-prod.yaml",
+		"shop.functions.web.caPort is only in s-prod.yaml",
 		"shop.functions.web.environmentVariables is missing from s-prod.yaml",
 		"shop.functions.web.triggers.http.config.methods differs in shape from the first file",
 	}, what)
