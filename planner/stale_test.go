@@ -111,3 +111,19 @@ func TestPlanServicesIncludesWhatItRead(t *testing.T) {
 	}
 	assert.Equal(t, []string{"a", "b", "c"}, p.Services())
 }
+
+func TestAnOlderPlanFileIsRefusedOnlyWhenTheETagOfAChangeMoved(t *testing.T) {
+	d := shopDesired()
+	live := convergedLive(d)
+	live.Services["shop"].Functions["api"].Timeout = 30
+	live.Services["shop"].Functions["api"].ETag = "etag-planned"
+	p := savedPlan(t, d, live)
+	p.LiveETags = nil // written by an older fcdeploy: its changes' ETags are all it has
+	c := p.Change("function.shop/api")
+	require.NotNil(t, c)
+	c.ETag = "etag-planned"
+
+	assert.NoError(t, p.CheckLive(live), "the same ETag: the plan still holds")
+	live.Services["shop"].Functions["api"].ETag = "etag-after-someone-else"
+	assert.Equal(t, []string{"function.shop/api (changed since the plan)"}, staleResources(t, p.CheckLive(live)))
+}

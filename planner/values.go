@@ -67,20 +67,3 @@ func canon(v any) any {
 	}
 	return v
 }
-
-// sameJSON compares two JSON documents semantically (key order and
-// spacing do not matter).
-func sameJSON(a, b json.RawMessage) bool {
-	return sameValue(rawValue(a), rawValue(b))
-}
-
-func rawValue(r json.RawMessage) any {
-	if len(r) == 0 {
-		return nil
-	}
-	var v any
-	if err := json.Unmarshal(r, &v); err != nil {
-		return string(r)
-	}
-	return v
-}
