@@ -162,3 +162,27 @@ func TestResolveETagsGuardsAChangedServiceAndTriggerWithTheirOwnETags(t *testing
 	assert.Equal(t, live.Services["shop"].Triggers["checkout"]["nightly"].ETag, tr.ETag)
 	assert.NotEmpty(t, tr.ETag)
 }
+
+// A server that answers GetService without an ETag leaves a service change
+// unguarded rather than failing the plan.
+func TestAServiceReadWithoutAnETagIsChangedWithoutOne(t *testing.T) {
+	d := shopDesired()
+	live := convergedLive(d)
+	live.Services["shop"].Service.ETag = ""
+	api := &fakeReader{live: live}
+	got, err := ReadLive(context.Background(), api, []string{"shop"}, ReadOptions{})
+	require.NoError(t, err)
+	d.Services[0].Config.Description = ptr("a new description")
+	p, err := Diff(d, got, diffOptions())
+	require.NoError(t, err)
+
+	require.NoError(t, ResolveETags(context.Background(), api, p, got, ReadOptions{}))
+	svc := p.Change(ServiceAddress("shop"))
+	require.NotNil(t, svc)
+	assert.Empty(t, svc.ETag)
+}
+
+func TestTheSubjectOfAChangeNamesItsResource(t *testing.T) {
+	assert.Equal(t, "service shop", (&Change{Kind: KindService, Service: "shop", Address: ServiceAddress("shop")}).Subject())
+	assert.Equal(t, "tags of service shop", (&Change{Kind: KindService, Service: "shop", Address: ServiceTagsAddress("shop")}).Subject())
+}
