@@ -54,3 +54,38 @@ func TestServerlessDevsFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 	assert.Equal(t, 3, res.Services)
 	assert.Equal(t, 2, res.Triggers)
 }
+
+// testdata/funcraft_fields.yml does the same for a Funcraft template:
+// parameters with and without a default, references in each of their
+// forms, Globals, roles, NAS and log configs, and each event type whose
+// properties are read one by one.
+func TestFuncraftFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "funcraft_fields.yml"))
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join("testdata", "funcraft_fields.want.yaml"))
+	require.NoError(t, err)
+	dir := writeFiles(t, map[string]string{"code/index.py": "x", "php/index.php": "x", "template.yml": string(src)})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+
+	_, got, _ := strings.Cut(string(res.Files[res.Manifest]), "\nvars:")
+	assert.Equal(t, string(want), "vars:"+got)
+	var report []string
+	for _, f := range res.Report {
+		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
+	}
+	assert.Equal(t, []string{
+		"14: service svc: Role my-role is not an ARN",
+		"15: service svc: NasConfig: Auto",
+		"24: function svc/fn.Description: ${Stage}-fn in ${ALIYUN::Region}",
+		"38: trigger svc/fn/up: no InvocationRole",
+		"41: trigger svc/fn/down: no InvocationRole",
+		"46: service svc2.Role: reference to RoleArn",
+		"47: service svc2: NasConfig: Auto",
+		"51: resource notype has no Type",
+	}, report)
+	ignore := string(res.Files[filepath.Join(dir, "php", ".fcignore")])
+	// Funcraft's own patterns are relative to the template's directory:
+	// those with a slash (.fun/python) do not reach a code directory below it.
+	assert.True(t, strings.HasSuffix(ignore, "\n.nas.yml\nnode_modules\n"), "php7.2 code leaves out node_modules:\n%s", ignore)
+}
