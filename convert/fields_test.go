@@ -41,18 +41,20 @@ func TestServerlessDevsFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 		"19: services.api.props.service.tracingConfig",
 		"20: services.api.props.service.unknownThing",
 		"27: services.api.props.function.unknownFn",
-		"29: services.api.props.triggers: a trigger without name or type",
-		"30: services.api.props.triggers.q: trigger type mns_queue",
-		"31: services.api.props.triggers.up: sourceArn built from bucketName",
-		"32: services.api.props.triggers.topic: no sourceArn",
-		"37: services.other.props.service.logConfig: auto",
-		"37: services.other.props.service.vpcConfig: auto",
-		"38: services.other.props.function.codeUri is not a path",
-		"44: services.third.props.function.codeUri ./missing does not exist",
+		"32: services.api.props.triggers: a trigger without name or type",
+		"33: services.api.props.triggers.q: trigger type mns_queue",
+		"34: services.api.props.triggers.up: sourceArn built from bucketName",
+		"35: services.api.props.triggers.topic: no sourceArn",
+		"36: services.api.props.triggers.topic2: no sourceArn",
+		"37: services.api.props.triggers.listbucket: no sourceArn",
+		"42: services.other.props.service.logConfig: auto",
+		"42: services.other.props.service.vpcConfig: auto",
+		"43: services.other.props.function.codeUri is not a path",
+		"49: services.third.props.function.codeUri ./missing does not exist",
 		"1: access default of environment default",
 	}, report)
 	assert.Equal(t, 3, res.Services)
-	assert.Equal(t, 2, res.Triggers)
+	assert.Equal(t, 4, res.Triggers)
 }
 
 // testdata/funcraft_fields.yml does the same for a Funcraft template:
@@ -75,17 +77,41 @@ func TestFuncraftFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
 	}
 	assert.Equal(t, []string{
-		"14: service svc: Role my-role is not an ARN",
-		"15: service svc: NasConfig: Auto",
-		"24: function svc/fn.Description: ${Stage}-fn in ${ALIYUN::Region}",
-		"38: trigger svc/fn/up: no InvocationRole",
-		"41: trigger svc/fn/down: no InvocationRole",
-		"46: service svc2.Role: reference to RoleArn",
-		"47: service svc2: NasConfig: Auto",
-		"51: resource notype has no Type",
+		"15: service svc: Role my-role is not an ARN",
+		"16: service svc: NasConfig: Auto",
+		"25: function svc/fn.Description: ${Stage}-fn in ${ALIYUN::Region}",
+		"31: function svc/fn: InstanceLifecycleConfig.PreBoot",
+		"43: trigger svc/fn/up: no InvocationRole",
+		"49: trigger svc/fn/logs: no InvocationRole",
+		"55: trigger svc/fn/down: no InvocationRole",
+		"60: service svc2.Role: reference to RoleArn",
+		"61: service svc2: NasConfig: Auto",
+		"70: service svc3: NasConfig",
+		"74: resource notype has no Type",
+		"76: resource listtype has no Type",
 	}, report)
 	ignore := string(res.Files[filepath.Join(dir, "php", ".fcignore")])
 	// Funcraft's own patterns are relative to the template's directory:
 	// those with a slash (.fun/python) do not reach a code directory below it.
 	assert.True(t, strings.HasSuffix(ignore, "\n.nas.yml\nnode_modules\n"), "php7.2 code leaves out node_modules:\n%s", ignore)
+}
+
+func TestASourceThatIsNotAProjectIsRefusedAtItsPosition(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"bad/template.yml":  "Resources:\n  svc:\n    Type: [unclosed\n",
+		"list/template.yml": "# a list\n- a\n- b\n",
+	})
+	_, err := Convert(filepath.Join(dir, "bad", "template.yml"), Options{})
+	var pe *PositionError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, 3, pe.Line, "the line of the problem, from the manifest parser")
+	assert.Positive(t, pe.Column)
+	assert.Contains(t, err.Error(), fmt.Sprintf("template.yml:3:%d: not valid YAML", pe.Column))
+
+	_, err = Convert(filepath.Join(dir, "list", "template.yml"), Options{})
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, 2, pe.Line, "where the list starts")
+	assert.Contains(t, err.Error(), "template.yml:2:1: ")
+
+	assert.Equal(t, "f:4: m", (&PositionError{File: "f", Line: 4, Msg: "m"}).Error())
 }
