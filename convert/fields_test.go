@@ -40,17 +40,18 @@ func TestServerlessDevsFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 		"12: services.api.props.service.nasConfig.mountPoints entry without serverAddr, nasDir and fcDir",
 		"19: services.api.props.service.tracingConfig",
 		"20: services.api.props.service.unknownThing",
-		"27: services.api.props.function.unknownFn",
-		"32: services.api.props.triggers: a trigger without name or type",
-		"33: services.api.props.triggers.q: trigger type mns_queue",
-		"34: services.api.props.triggers.up: sourceArn built from bucketName",
-		"35: services.api.props.triggers.topic: no sourceArn",
-		"36: services.api.props.triggers.topic2: no sourceArn",
-		"37: services.api.props.triggers.listbucket: no sourceArn",
-		"42: services.other.props.service.logConfig: auto",
-		"42: services.other.props.service.vpcConfig: auto",
-		"43: services.other.props.function.codeUri is not a path",
-		"49: services.third.props.function.codeUri ./missing does not exist",
+		"27: services.api.props.function.description: ${other(x)}",
+		"28: services.api.props.function.unknownFn",
+		"33: services.api.props.triggers: a trigger without name or type",
+		"34: services.api.props.triggers.q: trigger type mns_queue",
+		"35: services.api.props.triggers.up: sourceArn built from bucketName",
+		"36: services.api.props.triggers.topic: no sourceArn",
+		"37: services.api.props.triggers.topic2: no sourceArn",
+		"38: services.api.props.triggers.listbucket: no sourceArn",
+		"43: services.other.props.service.logConfig: auto",
+		"43: services.other.props.service.vpcConfig: auto",
+		"44: services.other.props.function.codeUri is not a path",
+		"50: services.third.props.function.codeUri ./missing does not exist",
 		"1: access default of environment default",
 	}, report)
 	assert.Equal(t, 3, res.Services)
@@ -77,19 +78,21 @@ func TestFuncraftFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
 	}
 	assert.Equal(t, []string{
-		"15: service svc: Role my-role is not an ARN",
-		"16: service svc: NasConfig: Auto",
-		"25: function svc/fn.Description: ${Stage}-fn in ${ALIYUN::Region}",
-		"31: function svc/fn: InstanceLifecycleConfig.PreBoot",
-		"43: trigger svc/fn/up: no InvocationRole",
-		"49: trigger svc/fn/logs: no InvocationRole",
-		"55: trigger svc/fn/down: no InvocationRole",
-		"60: service svc2.Role: reference to RoleArn",
-		"61: service svc2: NasConfig: Auto",
-		"70: service svc3: NasConfig",
-		"74: resource notype has no Type",
-		"76: resource listtype has no Type",
+		"16: service svc: Role my-role is not an ARN",
+		"17: service svc: NasConfig: Auto",
+		"26: function svc/fn.Description: ${Stage}-fn in ${ALIYUN::Region}",
+		"32: function svc/fn: InstanceLifecycleConfig.PreBoot",
+		"44: trigger svc/fn/up: no InvocationRole",
+		"50: trigger svc/fn/logs: no InvocationRole",
+		"56: trigger svc/fn/down: no InvocationRole",
+		"61: service svc2.Role: reference to RoleArn",
+		"62: service svc2: NasConfig: Auto",
+		"71: service svc3: NasConfig",
+		"75: resource notype has no Type",
+		"77: resource listtype has no Type",
 	}, report)
+	assert.Contains(t, res.Report[5].Todo, "AliyunFcGeneratedInvocationRole-svc-fn", "a log trigger's role is the one Funcraft made for logs")
+	assert.Contains(t, res.Report[4].Todo, "FunCreateRole-svc-fn")
 	ignore := string(res.Files[filepath.Join(dir, "php", ".fcignore")])
 	// Funcraft's own patterns are relative to the template's directory:
 	// those with a slash (.fun/python) do not reach a code directory below it.
@@ -114,4 +117,26 @@ func TestASourceThatIsNotAProjectIsRefusedAtItsPosition(t *testing.T) {
 	assert.Contains(t, err.Error(), "template.yml:2:1: ")
 
 	assert.Equal(t, "f:4: m", (&PositionError{File: "f", Line: 4, Msg: "m"}).Error())
+}
+
+// A function whose description holds a reference fcdeploy cannot write
+// still converts, without that field (which the report names).
+func TestAnUnconvertibleFieldLeavesOutTheFieldNotTheFunction(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "sdevs_fields.yaml"))
+	require.NoError(t, err)
+	dir := writeFiles(t, map[string]string{"code/index.py": "x", "s.yaml": string(src)})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.NoError(t, err)
+	web := manifestOf(t, res)["services"].(map[string]any)["shop"].(map[string]any)["functions"].(map[string]any)["web"].(map[string]any)
+	assert.Equal(t, 7, web["timeout"])
+	assert.NotContains(t, web, "description")
+}
+
+func TestSetReplacesTheValueOfAKeyInPlace(t *testing.T) {
+	m := mapping()
+	set(m, "a", str("1"))
+	set(m, "b", str("2"))
+	set(m, "b", str("3"))
+	require.Len(t, m.Content, 4)
+	assert.Equal(t, []string{"a", "1", "b", "3"}, []string{m.Content[0].Value, m.Content[1].Value, m.Content[2].Value, m.Content[3].Value})
 }

@@ -339,8 +339,8 @@ func (s *sdState) entry(k, v *yaml.Node) {
 			}
 		}
 	}
-	sp, ok := s.value(get(props, "service"), where+".service")
-	if !ok || sp == nil {
+	sp, _ := s.value(get(props, "service"), where+".service")
+	if sp == nil {
 		s.leftOut(k, where+".service is missing or unreadable", "give the service a name")
 		return
 	}
@@ -369,7 +369,9 @@ func (s *sdState) entry(k, v *yaml.Node) {
 	if d := resolve(get(props, "customDomains")); d != nil {
 		s.customDomains(d, where+".customDomains", nameNode.Value, fnName)
 	}
-	if !ok || fp == nil {
+	// A field with a reference fcdeploy cannot write was reported and left
+	// out by value; the rest of the function still converts.
+	if fp == nil {
 		return
 	}
 	fns := get(svc, "functions")
