@@ -140,3 +140,59 @@ func TestSetReplacesTheValueOfAKeyInPlace(t *testing.T) {
 	require.Len(t, m.Content, 4)
 	assert.Equal(t, []string{"a", "1", "b", "3"}, []string{m.Content[0].Value, m.Content[1].Value, m.Content[2].Value, m.Content[3].Value})
 }
+
+func TestACertificateIsReportedOnlyOnADomainThatDoesNotServeHTTPS(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"s.yaml": `edition: 1.0.0
+services:
+  api:
+    component: fc
+    props:
+      region: cn-hangzhou
+      service: {name: shop}
+      function: {name: web, runtime: python3, handler: index.handler, codeUri: ./code}
+      customDomains:
+        - {domainName: plain.example.com, protocol: HTTP, routeConfigs: [{path: /*}]}
+        - {domainName: odd.example.com, protocol: HTTP, certConfig: {certName: c}, routeConfigs: [{path: /*}]}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.NoError(t, err)
+	var certs []string
+	for _, f := range res.Report {
+		if strings.Contains(f.What, "certConfig") {
+			certs = append(certs, fmt.Sprintf("%d: %s", f.Line, f.What))
+		}
+	}
+	assert.Equal(t, []string{"11: services.api.props.customDomains odd.example.com: certConfig"}, certs)
+}
+
+// A trigger is all or nothing: one whose config holds a reference fcdeploy
+// cannot write is left out whole, as a partial config would deploy another
+// trigger.
+func TestATriggerWithAnUnconvertibleReferenceIsLeftOutWhole(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"s.yaml": `edition: 1.0.0
+services:
+  api:
+    component: fc
+    props:
+      region: cn-hangzhou
+      service: {name: shop}
+      function: {name: web, runtime: python3, handler: index.handler, codeUri: ./code}
+      triggers:
+        - {name: tick, type: timer, config: {cronExpression: '${other(cron)}', enable: true}}
+        - {name: web, type: http, config: {authType: anonymous, methods: [GET]}}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.NoError(t, err)
+	web := manifestOf(t, res)["services"].(map[string]any)["shop"].(map[string]any)["functions"].(map[string]any)["web"].(map[string]any)
+	triggers := web["triggers"].(map[string]any)
+	assert.Contains(t, triggers, "web")
+	assert.NotContains(t, triggers, "tick")
+	require.NotEmpty(t, res.Report)
+	assert.Equal(t, "services.api.props.triggers.config.cronExpression: ${other(cron)}", res.Report[0].What)
+}
