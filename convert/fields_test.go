@@ -11,27 +11,35 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// convertFixture converts testdata/NAME, written as FILE beside files,
+// checks the manifest from its line starting with from against
+// testdata/NAME's .want.yaml (the lines before hold the directory's name),
+// and returns the result and its report as "LINE: WHAT".
+func convertFixture(t *testing.T, name, file, from string, files map[string]string) (*Result, []string) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join("testdata", strings.TrimSuffix(name, filepath.Ext(name))+".want.yaml"))
+	require.NoError(t, err)
+	files[file] = string(src)
+	dir := writeFiles(t, files)
+	res, err := Convert(filepath.Join(dir, file), Options{})
+	require.NoError(t, err)
+	_, got, _ := strings.Cut(string(res.Files[res.Manifest]), "\n"+from)
+	assert.Equal(t, string(want), from+got)
+	var report []string
+	for _, f := range res.Report {
+		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
+	}
+	return res, report
+}
+
 // testdata/sdevs_fields.yaml uses every service, function and trigger field
 // the converter treats specially, each the way it converts and the way it
 // does not; sdevs_fields.want.yaml is the manifest it gives (after the
 // project line, which is the directory's name).
 func TestServerlessDevsFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("testdata", "sdevs_fields.yaml"))
-	require.NoError(t, err)
-	want, err := os.ReadFile(filepath.Join("testdata", "sdevs_fields.want.yaml"))
-	require.NoError(t, err)
-	dir := writeFiles(t, map[string]string{"code/index.py": "x", "s.yaml": string(src)})
-	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
-	require.NoError(t, err)
-
-	got := string(res.Files[res.Manifest])
-	_, got, _ = strings.Cut(got, "\nenvironments:")
-	assert.Equal(t, string(want), "environments:"+got)
-
-	var report []string
-	for _, f := range res.Report {
-		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
-	}
+	res, report := convertFixture(t, "sdevs_fields.yaml", "s.yaml", "environments:", map[string]string{"code/index.py": "x"})
 	assert.Equal(t, []string{
 		"9: services.api.props.service.role is a role to create",
 		"10: services.api.props.service.logConfig.extra",
@@ -63,20 +71,7 @@ func TestServerlessDevsFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 // forms, Globals, roles, NAS and log configs, and each event type whose
 // properties are read one by one.
 func TestFuncraftFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("testdata", "funcraft_fields.yml"))
-	require.NoError(t, err)
-	want, err := os.ReadFile(filepath.Join("testdata", "funcraft_fields.want.yaml"))
-	require.NoError(t, err)
-	dir := writeFiles(t, map[string]string{"code/index.py": "x", "php/index.php": "x", "template.yml": string(src)})
-	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
-	require.NoError(t, err)
-
-	_, got, _ := strings.Cut(string(res.Files[res.Manifest]), "\nvars:")
-	assert.Equal(t, string(want), "vars:"+got)
-	var report []string
-	for _, f := range res.Report {
-		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
-	}
+	res, report := convertFixture(t, "funcraft_fields.yml", "template.yml", "vars:", map[string]string{"code/index.py": "x", "php/index.php": "x"})
 	assert.Equal(t, []string{
 		"16: service svc: Role my-role is not an ARN",
 		"17: service svc: NasConfig: Auto",
@@ -93,7 +88,7 @@ func TestFuncraftFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 	}, report)
 	assert.Contains(t, res.Report[5].Todo, "AliyunFcGeneratedInvocationRole-svc-fn", "a log trigger's role is the one Funcraft made for logs")
 	assert.Contains(t, res.Report[4].Todo, "FunCreateRole-svc-fn")
-	ignore := string(res.Files[filepath.Join(dir, "php", ".fcignore")])
+	ignore := string(res.Files[filepath.Join(filepath.Dir(res.Manifest), "php", ".fcignore")])
 	// Funcraft's own patterns are relative to the template's directory:
 	// those with a slash (.fun/python) do not reach a code directory below it.
 	assert.True(t, strings.HasSuffix(ignore, "\n.nas.yml\nnode_modules\n"), "php7.2 code leaves out node_modules:\n%s", ignore)
