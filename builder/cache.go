@@ -106,6 +106,10 @@ func verifyEntry(entry string) error {
 	return nil
 }
 
+// afterFailedRename, set only by tests, runs where another run could act
+// between a failed rename and the look at dst that follows it.
+var afterFailedRename func(attempt int)
+
 // commit renames the finished entry to dst. If another run committed the
 // same key first, its entry is kept when it verifies; a damaged one is
 // moved aside and replaced.
@@ -114,6 +118,9 @@ func commit(entry, dst string) error {
 		err := os.Rename(entry, dst)
 		if err == nil {
 			return nil
+		}
+		if afterFailedRename != nil {
+			afterFailedRename(attempt)
 		}
 		if _, serr := os.Stat(dst); serr != nil {
 			if attempt < 3 && errors.Is(serr, fs.ErrNotExist) {
