@@ -191,3 +191,28 @@ services:
 	require.NotEmpty(t, res.Report)
 	assert.Equal(t, "services.api.props.triggers.config.cronExpression: ${other(cron)}", res.Report[0].What)
 }
+
+// The name is what every other field hangs on: a function whose name is
+// an unconvertible reference is reported, not converted.
+func TestAFunctionWhoseNameCannotBeConvertedIsReported(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"s.yaml": `edition: 1.0.0
+services:
+  api:
+    component: fc
+    props:
+      region: cn-hangzhou
+      service: {name: shop}
+      function: {name: '${other(n)}', runtime: python3, handler: index.handler, codeUri: ./code}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+	require.NoError(t, err, "the service still converts")
+	var what []string
+	for _, f := range res.Report {
+		what = append(what, f.What)
+	}
+	assert.Contains(t, what, "services.api.props.function.name: ${other(n)}")
+	assert.Contains(t, what, "services.api.props.function.name is missing")
+}

@@ -356,9 +356,9 @@ func (s *sdState) entry(k, v *yaml.Node) {
 		set(s.f.services, nameNode.Value, svc)
 		s.f.line[nameNode.Value] = k.Line
 	}
-	fp, ok := s.value(get(props, "function"), where+".function")
+	fp, _ := s.value(get(props, "function"), where+".function")
 	fname := get(fp, "name")
-	if ok && fp != nil && !isScalar(fname) {
+	if fp != nil && !isScalar(fname) {
 		s.leftOut(k, where+".function.name is missing", "give the function a name")
 		return
 	}
