@@ -137,22 +137,12 @@ func TestSetReplacesTheValueOfAKeyInPlace(t *testing.T) {
 }
 
 func TestACertificateIsReportedOnlyOnADomainThatDoesNotServeHTTPS(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"code/index.py": "x",
-		"s.yaml": `edition: 1.0.0
-services:
-  api:
-    component: fc
-    props:
-      region: cn-hangzhou
-      service: {name: shop}
+	res, err := convertSdevs(t, `      service: {name: shop}
       function: {name: web, runtime: python3, handler: index.handler, codeUri: ./code}
       customDomains:
         - {domainName: plain.example.com, protocol: HTTP, routeConfigs: [{path: /*}]}
         - {domainName: odd.example.com, protocol: HTTP, certConfig: {certName: c}, routeConfigs: [{path: /*}]}
-`,
-	})
-	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+`)
 	require.NoError(t, err)
 	var certs []string
 	for _, f := range res.Report {
@@ -167,22 +157,12 @@ services:
 // cannot write is left out whole, as a partial config would deploy another
 // trigger.
 func TestATriggerWithAnUnconvertibleReferenceIsLeftOutWhole(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"code/index.py": "x",
-		"s.yaml": `edition: 1.0.0
-services:
-  api:
-    component: fc
-    props:
-      region: cn-hangzhou
-      service: {name: shop}
+	res, err := convertSdevs(t, `      service: {name: shop}
       function: {name: web, runtime: python3, handler: index.handler, codeUri: ./code}
       triggers:
         - {name: tick, type: timer, config: {cronExpression: '${other(cron)}', enable: true}}
         - {name: web, type: http, config: {authType: anonymous, methods: [GET]}}
-`,
-	})
-	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+`)
 	require.NoError(t, err)
 	web := manifestOf(t, res)["services"].(map[string]any)["shop"].(map[string]any)["functions"].(map[string]any)["web"].(map[string]any)
 	triggers := web["triggers"].(map[string]any)
@@ -195,19 +175,9 @@ services:
 // The name is what every other field hangs on: a function whose name is
 // an unconvertible reference is reported, not converted.
 func TestAFunctionWhoseNameCannotBeConvertedIsReported(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"code/index.py": "x",
-		"s.yaml": `edition: 1.0.0
-services:
-  api:
-    component: fc
-    props:
-      region: cn-hangzhou
-      service: {name: shop}
+	res, err := convertSdevs(t, `      service: {name: shop}
       function: {name: '${other(n)}', runtime: python3, handler: index.handler, codeUri: ./code}
-`,
-	})
-	res, err := Convert(filepath.Join(dir, "s.yaml"), Options{})
+`)
 	require.NoError(t, err, "the service still converts")
 	var what []string
 	for _, f := range res.Report {
@@ -215,4 +185,15 @@ services:
 	}
 	assert.Contains(t, what, "services.api.props.function.name: ${other(n)}")
 	assert.Contains(t, what, "services.api.props.function.name is missing")
+}
+
+// convertSdevs converts an s.yaml of one FC entry, api, whose props after
+// region are props (from line 7), with code in ./code.
+func convertSdevs(t *testing.T, props string) (*Result, error) {
+	t.Helper()
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"s.yaml":        "edition: 1.0.0\nservices:\n  api:\n    component: fc\n    props:\n      region: cn-hangzhou\n" + props,
+	})
+	return Convert(filepath.Join(dir, "s.yaml"), Options{})
 }
