@@ -108,8 +108,11 @@ func TestConnectIgnoresAStaleServerJSON(t *testing.T) {
 	tg, err := Connect(context.Background(), dir)
 	require.NoError(t, err)
 	defer tg.Close()
+	// The kernel may hand the freed port to the embedded server, so the
+	// proof is that Connect started its own server and it answers, not
+	// that the URL differs.
 	assert.True(t, tg.Embedded)
-	assert.NotEqual(t, deadURL, tg.Endpoint)
+	assert.Equal(t, 200, signedGet(t, tg, api+"/services"))
 }
 
 func TestConnectExplainsALockedStoreWithNoServer(t *testing.T) {
