@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,42 @@ Resources:
 	cdn := trig["cdn"].(map[string]any)
 	assert.Equal(t, map[string]any{"domain": []any{"a.example.com"}}, cdn["config"].(map[string]any)["filter"])
 	assert.Equal(t, "${env.ACCOUNT_ID}", m["vars"].(map[string]any)["accountId"])
+}
+
+func TestAFuncraftEventWithoutItsSourceIsReportedNotWrittenSourceless(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"code/index.py": "x",
+		"template.yml": `Transform: 'Aliyun::Serverless-2018-04-03'
+Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    fn:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}
+      Events:
+        logs: {Type: Log, Properties: {InvocationRole: r}}
+        rds: {Type: RDS, Properties: {InvocationRole: r}}
+        topic: {Type: MNSTopic, Properties: {InvocationRole: r}}
+        table: {Type: TableStore, Properties: {TableName: t, InvocationRole: r}}
+        bucket: {Type: OSS, Properties: {InvocationRole: r}}
+        tick: {Type: Timer, Properties: {CronExpression: '@every 1m'}}
+        cdn: {Type: CDN, Properties: {InvocationRole: r}}
+`,
+	})
+	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
+	require.NoError(t, err)
+	var report []string
+	for _, f := range res.Report {
+		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
+	}
+	assert.Equal(t, []string{
+		"9: trigger svc/fn/logs: no source (LogConfig.Project)",
+		"10: trigger svc/fn/rds: no source (InstanceId)",
+		"11: trigger svc/fn/topic: no source (TopicName)",
+		"12: trigger svc/fn/table: no source (InstanceName and TableName)",
+		"13: trigger svc/fn/bucket: no source (BucketName)",
+	}, report, "a timer needs no source and a CDN event's is the account")
+	assert.Contains(t, res.Report[0].Todo, "set sourceArn:")
 }
 
 func TestFunignorePatternsAreRebasedOnEachCodeDirectory(t *testing.T) {

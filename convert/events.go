@@ -12,6 +12,14 @@ var funcraftTriggerTypes = map[string]string{
 	"MNSTopic": "mns_topic", "TableStore": "tablestore", "CDN": "cdn_events",
 }
 
+// The properties Funcraft builds each event's source ARN from. Without
+// them the trigger has no source, which validation would refuse far from
+// the template line that lacks it.
+var funcraftSourceProperties = map[string]string{
+	"Log": "LogConfig.Project", "RDS": "InstanceId", "MNSTopic": "TopicName",
+	"TableStore": "InstanceName and TableName", "OSS": "BucketName",
+}
+
 // event converts one Funcraft event into a trigger, as Funcraft's deploy
 // builds it (getTriggerConfig, getSourceArn).
 func (f *funcraftState) event(service, function string, k, v *yaml.Node) *yaml.Node {
@@ -167,6 +175,8 @@ func (f *funcraftState) event(service, function string, k, v *yaml.Node) *yaml.N
 	if arn != "" {
 		f.accountVars = true
 		set(t, "sourceArn", str(arn))
+	} else if need := funcraftSourceProperties[typ]; need != "" {
+		f.leftOut(typNode, where+": no source ("+need+")", "Funcraft builds the event source's ARN from "+need+": add it, or set sourceArn: in fcdeploy.yaml")
 	}
 	if r := p("InvocationRole"); r != nil {
 		set(t, "invocationRole", r)

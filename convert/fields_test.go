@@ -78,6 +78,7 @@ func TestFuncraftFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 		"26: function svc/fn.Description: ${Stage}-fn in ${ALIYUN::Region}",
 		"32: function svc/fn: InstanceLifecycleConfig.PreBoot",
 		"44: trigger svc/fn/up: no InvocationRole",
+		"47: trigger svc/fn/half: no source (InstanceName and TableName)",
 		"50: trigger svc/fn/logs: no InvocationRole",
 		"56: trigger svc/fn/down: no InvocationRole",
 		"61: service svc2.Role: reference to RoleArn",
@@ -86,7 +87,7 @@ func TestFuncraftFieldsConvertOrAreReportedWithTheirLine(t *testing.T) {
 		"75: resource notype has no Type",
 		"77: resource listtype has no Type",
 	}, report)
-	assert.Contains(t, res.Report[5].Todo, "AliyunFcGeneratedInvocationRole-svc-fn", "a log trigger's role is the one Funcraft made for logs")
+	assert.Contains(t, res.Report[6].Todo, "AliyunFcGeneratedInvocationRole-svc-fn", "a log trigger's role is the one Funcraft made for logs")
 	assert.Contains(t, res.Report[4].Todo, "FunCreateRole-svc-fn")
 	ignore := string(res.Files[filepath.Join(filepath.Dir(res.Manifest), "php", ".fcignore")])
 	// Funcraft's own patterns are relative to the template's directory:
