@@ -79,52 +79,79 @@ func LimitDiagnostics(ds []Diagnostic) []Diagnostic {
 }
 
 // DidYouMean returns the candidate closest to word by edit distance, or ""
-// when none is close enough to be a plausible typo.
+// when none is close enough to be a plausible typo. It is called for every
+// unknown key of a document, so distances are only computed as far as they
+// could still win.
 func DidYouMean(word string, candidates []string) string {
-	best, bestDist := "", 0
-	lw := strings.ToLower(word)
-	for _, c := range candidates {
-		d := editDistance(lw, strings.ToLower(c))
-		if best == "" || d < bestDist {
-			best, bestDist = c, d
-		}
+	w := []rune(strings.ToLower(word))
+	if len(w) > maxTypoLength {
+		return ""
 	}
 	// Allow about one edit per three letters, at least one and at most three.
 	limit := min(max(len(word)/3, 1), 3)
-	if best == "" || bestDist > limit {
-		return ""
+	best, bestDist := "", limit+1
+	var rows editRows
+	for _, c := range candidates {
+		cr := []rune(strings.ToLower(c))
+		// The difference in length is a lower bound on the distance.
+		if abs(len(cr)-len(w)) >= bestDist {
+			continue
+		}
+		if d := rows.distance(w, cr, bestDist-1); d < bestDist {
+			best, bestDist = c, d
+		}
 	}
 	return best
 }
 
-// editDistance is the Damerau-Levenshtein (optimal string alignment)
-// distance, so that a swapped pair of letters counts as one typo.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 256 || len(rb) > 256 {
-		return max(len(ra), len(rb)) // too long to be a typo; bound the work
+// maxTypoLength bounds the work of DidYouMean: a longer word is no typo.
+const maxTypoLength = 256
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
 	}
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
+	return n
+}
+
+// editRows holds the three rows of the distance table that the
+// transposition case looks back on, reused from one candidate to the next.
+type editRows struct{ back2, back1, cur []int }
+
+// distance is the Damerau-Levenshtein (optimal string alignment) distance
+// between a and b, so that a swapped pair of letters counts as one typo, or
+// some number above bound once it is known to exceed bound: the smallest
+// cell of a row never decreases from one row to the next.
+func (r *editRows) distance(a, b []rune, bound int) int {
+	n := len(b) + 1
+	if cap(r.cur) < n {
+		r.back2, r.back1, r.cur = make([]int, n), make([]int, n), make([]int, n)
 	}
-	for j := range d[0] {
-		d[0][j] = j
+	back2, back1, cur := r.back2[:n], r.back1[:n], r.cur[:n]
+	for j := range back1 {
+		back1[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := i
+		for j := 1; j < n; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			d := min(back1[j]+1, cur[j-1]+1, back1[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, back2[j-2]+1)
 			}
+			cur[j] = d
+			rowMin = min(rowMin, d)
 		}
+		if rowMin > bound {
+			return bound + 1
+		}
+		back2, back1, cur = back1, cur, back2
 	}
-	return d[len(ra)][len(rb)]
+	return back1[n-1]
 }
 
 // quoteList renders names as `"a", "b", "c"`.

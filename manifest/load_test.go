@@ -3,6 +3,7 @@ package manifest
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -497,6 +498,71 @@ func TestDidYouMean(t *testing.T) {
 	} {
 		assert.Equal(t, want, DidYouMean(word, fields), word)
 	}
+}
+
+// naiveDidYouMean is DidYouMean as first written, with the whole
+// distance table: the bounded one must pick what it picks.
+func naiveDidYouMean(word string, candidates []string) string {
+	best, bestDist := "", 0
+	for _, c := range candidates {
+		a, b := []rune(strings.ToLower(word)), []rune(strings.ToLower(c))
+		d := make([][]int, len(a)+1)
+		for i := range d {
+			d[i] = make([]int, len(b)+1)
+			d[i][0] = i
+		}
+		for j := range d[0] {
+			d[0][j] = j
+		}
+		for i := 1; i <= len(a); i++ {
+			for j := 1; j <= len(b); j++ {
+				cost := 1
+				if a[i-1] == b[j-1] {
+					cost = 0
+				}
+				d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+				if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+					d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				}
+			}
+		}
+		if best == "" || d[len(a)][len(b)] < bestDist {
+			best, bestDist = c, d[len(a)][len(b)]
+		}
+	}
+	if best == "" || bestDist > min(max(len(word)/3, 1), 3) {
+		return ""
+	}
+	return best
+}
+
+func TestDidYouMeanPicksWhatTheWholeDistanceTablePicks(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	letters := []rune("abcABéÉ")
+	// Candidates are never empty: the first version took an empty best for
+	// "no candidate yet".
+	word := func(minLen int) string {
+		r := make([]rune, minLen+rng.IntN(13-minLen))
+		for i := range r {
+			r[i] = letters[rng.IntN(len(letters))]
+		}
+		return string(r)
+	}
+	suggested := 0
+	for range 20000 {
+		cands := make([]string, 1+rng.IntN(6))
+		for i := range cands {
+			cands[i] = word(1)
+		}
+		w := word(0)
+		want := naiveDidYouMean(w, cands)
+		require.Equal(t, want, DidYouMean(w, cands), "%q among %q", w, cands)
+		if want != "" {
+			suggested++
+		}
+	}
+	assert.Greater(t, suggested, 2000, "the words are close enough that many have a suggestion")
 }
 
 func TestAManifestUsingEveryFieldLoads(t *testing.T) {

@@ -59,6 +59,24 @@ func BenchmarkRefuseA4MiBDocumentOfValues(b *testing.B) {
 	}
 }
 
+// BenchmarkRefuseA4MiBDocumentOfUnknownKeys: a function with 300,000
+// unknown keys, each a line of its own, so the density bound lets it
+// through; every key is looked up for a typo.
+func BenchmarkRefuseA4MiBDocumentOfUnknownKeys(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("project: p\nservices:\n  s:\n    functions:\n      f:\n        runtime: python3\n        handler: i.h\n        code: oss://b/o\n")
+	for i := 0; sb.Len() < manifest.MaxDocumentSize-20; i++ {
+		fmt.Fprintf(&sb, "        k%d: 1\n", i)
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if d := Validate("x/fcdeploy.yaml", data, manifest.LoadOptions{LookupEnv: noEnv}); len(d) != manifest.MaxDiagnostics+1 {
+			b.Fatalf("%d diagnostics", len(d))
+		}
+	}
+}
+
 // BenchmarkRefuseAnAliasBomb shows the refusal is cheap: a billion-laughs
 // document stops at MaxAliasNodes.
 func BenchmarkRefuseAnAliasBomb(b *testing.B) {
