@@ -30,8 +30,11 @@ func manifestOf(t *testing.T, res *Result) map[string]any {
 	return m
 }
 
-func TestFuncraftEventsBecomeTriggersAsFuncraftDeploysThem(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+// funcraftEvents writes a Funcraft template of one python3 function,
+// svc/fn, whose Events: are events (YAML indented for that place).
+func funcraftEvents(t *testing.T, events string) string {
+	t.Helper()
+	return writeFiles(t, map[string]string{
 		"code/index.py": "x",
 		"template.yml": `ROSTemplateFormatVersion: '2015-09-01'
 Transform: 'Aliyun::Serverless-2018-04-03'
@@ -41,7 +44,12 @@ Resources:
     fn:
       Type: 'Aliyun::Serverless::Function'
       Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}
-      Events:
+      Events:` + events,
+	})
+}
+
+func TestFuncraftEventsBecomeTriggersAsFuncraftDeploysThem(t *testing.T) {
+	dir := funcraftEvents(t, `
         logs:
           Type: Log
           Properties:
@@ -55,8 +63,7 @@ Resources:
         cdn:
           Type: CDN
           Properties: {EventName: LogFileCreated, EventVersion: '1.0.0', Notes: n, Filter: {Domain: [a.example.com]}, InvocationRole: r}
-`,
-	})
+`)
 	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
 	require.NoError(t, err)
 	assert.Empty(t, res.Report, "every event here converts")
@@ -78,16 +85,7 @@ Resources:
 }
 
 func TestAFuncraftEventWithoutItsSourceIsReportedNotWrittenSourceless(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"code/index.py": "x",
-		"template.yml": `Transform: 'Aliyun::Serverless-2018-04-03'
-Resources:
-  svc:
-    Type: 'Aliyun::Serverless::Service'
-    fn:
-      Type: 'Aliyun::Serverless::Function'
-      Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}
-      Events:
+	dir := funcraftEvents(t, `
         logs: {Type: Log, Properties: {InvocationRole: r}}
         rds: {Type: RDS, Properties: {InvocationRole: r}}
         topic: {Type: MNSTopic, Properties: {InvocationRole: r}}
@@ -95,8 +93,7 @@ Resources:
         bucket: {Type: OSS, Properties: {InvocationRole: r}}
         tick: {Type: Timer, Properties: {CronExpression: '@every 1m'}}
         cdn: {Type: CDN, Properties: {InvocationRole: r}}
-`,
-	})
+`)
 	res, err := Convert(filepath.Join(dir, "template.yml"), Options{})
 	require.NoError(t, err)
 	var report []string
@@ -104,11 +101,11 @@ Resources:
 		report = append(report, fmt.Sprintf("%d: %s", f.Line, f.What))
 	}
 	assert.Equal(t, []string{
-		"9: trigger svc/fn/logs: no source (LogConfig.Project)",
-		"10: trigger svc/fn/rds: no source (InstanceId)",
-		"11: trigger svc/fn/topic: no source (TopicName)",
-		"12: trigger svc/fn/table: no source (InstanceName and TableName)",
-		"13: trigger svc/fn/bucket: no source (BucketName)",
+		"10: trigger svc/fn/logs: no source (LogConfig.Project)",
+		"11: trigger svc/fn/rds: no source (InstanceId)",
+		"12: trigger svc/fn/topic: no source (TopicName)",
+		"13: trigger svc/fn/table: no source (InstanceName and TableName)",
+		"14: trigger svc/fn/bucket: no source (BucketName)",
 	}, report, "a timer needs no source and a CDN event's is the account")
 	assert.Contains(t, res.Report[0].Todo, "set sourceArn:")
 }
