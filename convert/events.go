@@ -176,7 +176,7 @@ func (f *funcraftState) event(service, function string, k, v *yaml.Node) *yaml.N
 		f.accountVars = true
 		set(t, "sourceArn", str(arn))
 	} else if need := funcraftSourceProperties[typ]; need != "" {
-		f.leftOut(typNode, where+": no source ("+need+")", "Funcraft builds the event source's ARN from "+need+": add it, or set sourceArn: in fcdeploy.yaml")
+		f.leftOut(typNode, where+": no source ("+need+")", "Funcraft builds the event source's ARN from "+need+": add what is missing, or set sourceArn: in fcdeploy.yaml")
 	}
 	if r := p("InvocationRole"); r != nil {
 		set(t, "invocationRole", r)
