@@ -1,24 +1,34 @@
-// Command recheck runs the mutants that gremlins reported NOT COVERED.
+// Command recheck runs mutants of one package and reports which its tests
+// kill.
 //
-// gremlins only runs a mutant whose position lies inside a block of the
-// coverage profile, and Go's coverage has no block for the expression of a
-// `case` clause (the block starts after the colon) nor for some operands of
-// a multi-line expression. Many mutants it calls NOT COVERED are therefore
-// under test all the same. recheck applies each of them the way gremlins
-// would (the same token swap at the same line and column) to a copy of the
-// module, runs the package's tests, and prints one line per mutant and a
-// summary, so that the kill rate counts every mutant that compiles.
+// It is the part of bench/mutation/run.sh that runs tests: gremlins lists
+// the mutants (`gremlins unleash --dry-run --output FILE.json`) and recheck
+// applies each of them the way gremlins would (the same token swap at the
+// same line and column) to a copy of the module, builds the package (a
+// mutant that does not compile is NOT VIABLE), runs its tests, and prints
+// one line per mutant and a summary.
+//
+// gremlins v0.6.0 runs mutants itself, but not soundly here: its
+// --test-cpu flag reaches `go test` as the single argument "-cpu N", which
+// fails every run at setup, so every mutant counted as killed; its timeout
+// is a multiple of the coverage run, which build time under load can
+// exceed; and `go test`'s vet checks count as kills. It also only runs
+// mutants inside a block of the coverage profile, and Go's coverage has no
+// block for the expression of a `case` clause nor for some operands of a
+// multi-line expression, so many it calls NOT COVERED are under test.
 //
 //	go run ./bench/mutation/recheck -report bench/mutation/out/fc.json -pkg fc [-workers 2]
 //
-// With -workers N, N copies of the module test mutants at once; the lines
-// still come out in the report's order.
+// tests every mutant of the report. With -not-covered, only those the
+// report calls NOT COVERED (a report of a full gremlins run). With
+// -workers N, N copies of the module test mutants at once; the lines still
+// come out in the report's order.
 //
 // With -lived FILE[,FILE...] it tests instead the survivors listed in
-// those files (gremlins' log or an earlier recheck's output: lines "LIVED
-// MUTATOR at FILE:LINE:COL"), to check that new tests kill them:
+// those files (an earlier recheck's output: lines "LIVED MUTATOR at
+// FILE:LINE:COL"), to check that new tests kill them:
 //
-//	go run ./bench/mutation/recheck -pkg fc -lived bench/mutation/out/fc.log,bench/mutation/out/fc.recheck
+//	go run ./bench/mutation/recheck -pkg fc -lived bench/mutation/out/fc.recheck
 package main
 
 import (
@@ -68,7 +78,8 @@ func main() {
 	pkg := flag.String("pkg", "", "the package's directory, relative to the module root")
 	timeout := flag.Duration("timeout", 2*time.Minute, "longest test run of one mutant")
 	workers := flag.Int("workers", 1, "mutants tested at once, each in its own copy of the module")
-	lived := flag.String("lived", "", "comma-separated files whose LIVED lines are the mutants to test, instead of -report's NOT COVERED")
+	lived := flag.String("lived", "", "comma-separated files whose LIVED lines are the mutants to test, instead of -report's")
+	notCovered := flag.Bool("not-covered", false, "test only the mutants the report calls NOT COVERED")
 	flag.Parse()
 	if (*reportPath == "") == (*lived == "") || *pkg == "" {
 		fmt.Fprintln(os.Stderr, "usage: recheck -pkg DIR (-report FILE.json | -lived FILE[,FILE...]) [-workers N]")
@@ -79,7 +90,7 @@ func main() {
 	if *lived != "" {
 		todo, err = readLived(strings.Split(*lived, ","))
 	} else {
-		todo, err = readReport(*reportPath)
+		todo, err = readReport(*reportPath, *notCovered)
 	}
 	if err == nil {
 		err = run(todo, *pkg, *timeout, max(*workers, 1))
@@ -90,16 +101,16 @@ func main() {
 	}
 }
 
-// mutant is one NOT COVERED mutation of the report, and what its test run
-// made of it.
+// mutant is one mutation of the report, and what its test run made of it.
 type mutant struct {
 	file, typ    string
 	line, column int
 	status       string
 }
 
-// readReport lists the mutants gremlins' JSON report calls NOT COVERED.
-func readReport(path string) ([]*mutant, error) {
+// readReport lists the mutants of gremlins' JSON report, or only those it
+// calls NOT COVERED.
+func readReport(path string, notCovered bool) ([]*mutant, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -111,7 +122,7 @@ func readReport(path string) ([]*mutant, error) {
 	var todo []*mutant
 	for _, f := range r.Files {
 		for _, m := range f.Mutations {
-			if m.Status == "NOT COVERED" {
+			if !notCovered || m.Status == "NOT COVERED" {
 				todo = append(todo, &mutant{file: filepath.Base(f.FileName), typ: m.Type, line: m.Line, column: m.Column})
 			}
 		}
