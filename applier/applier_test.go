@@ -277,6 +277,7 @@ func TestAPublishAlreadyDoneElsewhereIsNotAnError(t *testing.T) {
 	res, err := Apply(ctx, api, plan, Options{Code: p.provider()})
 	require.NoError(t, err)
 	assert.Equal(t, Unchanged, stepActions(res)["version.shop"])
+	assert.Equal(t, 1, res.Summary.Unchanged, "counted as unchanged")
 	assert.Equal(t, map[string]string{"shop": v.VersionID}, res.Published)
 	alias, err := api.GetAlias(ctx, "shop", "live")
 	require.NoError(t, err)
