@@ -52,3 +52,23 @@ func TestADependencyOutsideThePlanHoldsNothingBack(t *testing.T) {
 	assert.Equal(t, Failed, actions[plan.Changes[0].Address])
 	assert.Equal(t, Updated, actions[plan.Changes[i].Address])
 }
+
+// emptyAnswers answers UpdateFunction with neither a function nor an error,
+// as a client might for a 204.
+type emptyAnswers struct{ *storeAPI }
+
+func (emptyAnswers) UpdateFunction(context.Context, string, string, fc.FunctionInput, string) (*fc.Function, error) {
+	return nil, nil
+}
+
+func TestAWriteAnsweredWithNoBodyIsDoneWithoutAnETagNotACrash(t *testing.T) {
+	t.Parallel()
+	api := newStoreAPI(t)
+	p := shopProject(t)
+	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
+	require.NoError(t, err)
+	p.function("shop", "api").Config.Timeout = ptr(int32(30))
+	res, err := Apply(context.Background(), emptyAnswers{api}, planFor(t, api, p, false), Options{Code: p.provider()})
+	require.NoError(t, err)
+	assert.Equal(t, Updated, stepActions(res)["function.shop/api"])
+}
