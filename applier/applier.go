@@ -609,12 +609,13 @@ func (r *run) version(ctx context.Context, c *planner.Change) (StepAction, error
 	// If-Match guards the service; if this apply changed the service,
 	// its new ETag is the one to match.
 	ifMatch := r.etag(planner.ServiceAddress(c.Service), c.ETag)
-	v, err := r.api.PublishVersion(ctx, c.Service, c.VersionDescription, ifMatch)
 	// A publish whose answer was lost is sent again: if it happened, the
 	// server now says nothing changed, which the branch below settles.
-	for resend := 0; outcomeUnknown(ctx, err) && resend < maxResends; resend++ {
+	var v *fc.Version
+	err := resend(ctx, func() (err error) {
 		v, err = r.api.PublishVersion(ctx, c.Service, c.VersionDescription, ifMatch)
-	}
+		return err
+	})
 	if fc.IsCode(err, fc.CodeVersionPublishError) {
 		// The content is already the newest version's (a change reverted
 		// to it, or another apply published it): nothing to publish, and

@@ -124,8 +124,10 @@ func (r *run) tags(ctx context.Context, c *planner.Change) error {
 	return nil
 }
 
-// resend sends an idempotent write again while its outcome is unknown (the
-// answer was lost): sending it twice leaves the same state as once.
+// resend sends a write again while its outcome is unknown (the answer was
+// lost), at most maxResends times. The write must be idempotent, or its
+// caller must settle a repeat (a version publish that happened is answered
+// "nothing changed" the second time).
 func resend(ctx context.Context, send func() error) error {
 	err := send()
 	for i := 0; outcomeUnknown(ctx, err) && i < maxResends; i++ {

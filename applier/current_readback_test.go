@@ -168,6 +168,18 @@ func TestALostCustomDomainCreateThatDidNotHappenIsSentAgain(t *testing.T) {
 	assert.Equal(t, int32(2), lossy.creates.Load())
 }
 
+func TestALayerPublishLostEveryTimeIsSentAgainAtMostMaxResendsTimes(t *testing.T) {
+	t.Parallel()
+	lossy, c := newLossyClient(t)
+	p := newCurrentProject(t)
+	lossy.sent = never
+
+	res, err := Apply(context.Background(), lossy, currentPlan(t, c, p, false), Options{Code: p.provider()})
+	require.ErrorIs(t, err, errAnswerLost)
+	assert.Equal(t, Failed, stepActions(res)["layer.deps"])
+	assert.Equal(t, int32(1+maxResends), lossy.publishes.Load())
+}
+
 func TestACustomDomainCreateLostEveryTimeIsSentAgainAtMostMaxResendsTimes(t *testing.T) {
 	t.Parallel()
 	lossy, c := newLossyClient(t)

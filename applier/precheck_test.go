@@ -72,3 +72,16 @@ func TestAWriteAnsweredWithNoBodyIsDoneWithoutAnETagNotACrash(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Updated, stepActions(res)["function.shop/api"])
 }
+
+func TestAPlanWhoseFunctionLayersDoNotFitIsRefusedNotACrash(t *testing.T) {
+	t.Parallel()
+	r := &run{layers: map[string]string{"deps": "acs:fc:cn-hangzhou:1:layers/deps/versions/2"}}
+	got, err := r.functionLayers(&planner.Change{FunctionLayers: map[int]string{1: "deps"}}, []string{"a", "b"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "acs:fc:cn-hangzhou:1:layers/deps/versions/2"}, got)
+	// A plan file read back from disk can say anything.
+	for _, bad := range []map[int]string{{2: "deps"}, {-1: "deps"}, {0: "other"}} {
+		_, err := r.functionLayers(&planner.Change{FunctionLayers: bad}, []string{"a", "b"})
+		assert.ErrorContains(t, err, "but none was published", "%v", bad)
+	}
+}
