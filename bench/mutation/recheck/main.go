@@ -47,6 +47,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -76,7 +77,7 @@ var swaps = map[string]map[token.Token]token.Token{
 func main() {
 	reportPath := flag.String("report", "", "gremlins JSON report (--output) of one package")
 	pkg := flag.String("pkg", "", "the package's directory, relative to the module root")
-	timeout := flag.Duration("timeout", 2*time.Minute, "longest test run of one mutant")
+	timeout := flag.Duration("timeout", time.Minute, "longest test run of one mutant, build included")
 	workers := flag.Int("workers", 1, "mutants tested at once, each in its own copy of the module")
 	lived := flag.String("lived", "", "comma-separated files whose LIVED lines are the mutants to test, instead of -report's")
 	notCovered := flag.Bool("not-covered", false, "test only the mutants the report calls NOT COVERED")
@@ -264,8 +265,14 @@ func test(work, pkg string, timeout time.Duration) string {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	// -vet=off: a vet complaint about the mutant is not a test that caught it.
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-failfast", "-vet=off", "./"+pkg)
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-failfast", "-vet=off", "-timeout", timeout.String(), "./"+pkg)
 	cmd.Dir = work
+	// A mutant that loops runs in the test binary, a child of go test:
+	// killing go test alone would leave it spinning and holding the output
+	// pipe open. The whole process group goes.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	switch {
 	case ctx.Err() != nil:
