@@ -1,6 +1,7 @@
 package promote
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ func (s *Source) readLayers(ctx context.Context, api LayerAPI, proj *manifest.Pr
 			errs = append(errs, fmt.Errorf("layer %s is not published in %s: deploy it there first (fcdeploy apply --env %s)", l.Name, s.env, s.env))
 			continue
 		}
-		newest := slices.MaxFunc(vs, func(a, b fc.Layer) int { return int(a.Version - b.Version) })
+		newest := slices.MaxFunc(vs, func(a, b fc.Layer) int { return cmp.Compare(a.Version, b.Version) })
 		s.layers[l.Name] = &newest
 	}
 	return errors.Join(errs...)
