@@ -65,10 +65,10 @@ func parsePattern(line string) (pattern, bool) {
 		return pattern{}, false
 	}
 	var p pattern
+	// A leading `\!` or `\#` needs nothing here: the glob reads `\x` as
+	// the literal x.
 	if line[0] == '!' {
 		p.negate = true
-		line = line[1:]
-	} else if strings.HasPrefix(line, `\!`) || strings.HasPrefix(line, `\#`) {
 		line = line[1:]
 	}
 	if strings.HasSuffix(line, "/") && !strings.HasSuffix(line, `\/`) {
@@ -142,9 +142,10 @@ func (p pattern) match(parts []string, isDir bool) bool {
 		return false
 	}
 	// Fast path for the most common shape, a bare name or glob matching at
-	// any depth ("**/name"): only the last path segment matters.
-	if len(p.segs) == 2 && p.segs[0] == "**" && p.segs[1] != "**" {
-		return len(parts) > 0 && matchGlob(p.segs[1], parts[len(parts)-1])
+	// any depth ("**/name"): only the last path segment matters. ("**/**"
+	// was collapsed to "**" when parsed, and parts has at least one.)
+	if len(p.segs) == 2 && p.segs[0] == "**" {
+		return matchGlob(p.segs[1], parts[len(parts)-1])
 	}
 	return matchSegs(p.segs, parts)
 }
@@ -183,7 +184,7 @@ func matchSegs(segs, parts []string) bool {
 func matchGlob(pat, name string) bool {
 	// Iterative matcher with one backtrack point for the last star, which
 	// keeps it linear-ish on hostile input.
-	var starP, starN = -1, -1
+	starP, starN := -1, 0 // no star yet
 	p, n := 0, 0
 	for n < len(name) {
 		if p < len(pat) {
@@ -224,7 +225,7 @@ func matchGlob(pat, name string) bool {
 				}
 			}
 		}
-		if starP < 0 {
+		if starP == -1 {
 			return false
 		}
 		_, size := utf8.DecodeRuneInString(name[starN:])

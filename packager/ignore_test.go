@@ -20,6 +20,7 @@ func TestIgnoreRulesFollowGitignoreSemantics(t *testing.T) {
 	}{
 		{"a bare name matches at any depth", "node_modules", []probe{
 			{"node_modules", true, true}, {"a/b/node_modules", true, true}, {"node_modules_x", true, false},
+			{"x_node_modules", true, false},
 		}},
 		{"a star does not cross slashes", "*.log", []probe{
 			{"a.log", false, true}, {"x/y/a.log", false, true}, {"a.log.txt", false, false},
@@ -54,9 +55,12 @@ func TestIgnoreRulesFollowGitignoreSemantics(t *testing.T) {
 		{"trailing spaces are trimmed unless escaped", "a.txt   \nb\\ ", []probe{
 			{"a.txt", false, true}, {"b ", false, true}, {"b", false, false},
 		}},
+		{"a space after an escaped backslash is trimmed", "c\\\\ \n\\ ", []probe{
+			{`c\`, false, true}, {`c\ `, false, false}, {" ", false, true},
+		}},
 		{"question marks and classes match one character", "file?.[ch]\nv[!0-9]", []probe{
 			{"file1.c", false, true}, {"file1.h", false, true}, {"file12.c", false, false}, {"file1.o", false, false},
-			{"va", false, true}, {"v1", false, false},
+			{"va", false, true}, {"v1", false, false}, {"v!", false, true},
 		}},
 		{"an escaped star is literal", `\*.txt`, []probe{
 			{"*.txt", false, true}, {"a.txt", false, false},
@@ -75,8 +79,14 @@ func TestIgnoreRulesFollowGitignoreSemantics(t *testing.T) {
 		{"unicode names match character by character", "caf?.txt\n[α-ω]*", []probe{
 			{"café.txt", false, true}, {"λ", false, true}, {"Λ", false, false},
 		}},
-		{"a malformed class matches nothing", "[abc", []probe{
-			{"a", false, false}, {"[abc", false, false},
+		{"a malformed class matches nothing", "[abc\nz[", []probe{
+			{"a", false, false}, {"[abc", false, false}, {"zb", false, false}, {"z[", false, false},
+		}},
+		{"a dash at the end of a class is literal", "x[a-]", []probe{
+			{"x-", false, true}, {"xa", false, true}, {"xb", false, false},
+		}},
+		{"a leading double star before two names", "**/build/out", []probe{
+			{"build/out", false, true}, {"x/build/out", false, true}, {"x/out", false, false}, {"out", false, false},
 		}},
 		{"windows line endings are accepted", "a.txt\r\nb.txt\r\n", []probe{
 			{"a.txt", false, true}, {"b.txt", false, true},
