@@ -101,10 +101,19 @@ func TestDeletingAFunctionDeletesItsAsyncConfigs(t *testing.T) {
 	_, err := s.PutAsyncConfig(ctx, acct, "shop", "", "checkout2", fc.AsyncConfigInput{})
 	require.NoError(t, err)
 
+	// checkout has a config per qualifier: each goes with it.
+	_, err = s.PublishVersion(ctx, acct, "shop", "", "")
+	require.NoError(t, err)
+	_, err = s.PutAsyncConfig(ctx, acct, "shop", "1", "checkout", fc.AsyncConfigInput{MaxAsyncRetryAttempts: ptr(int64(1))})
+	require.NoError(t, err)
+
 	require.NoError(t, s.DeleteFunction(ctx, acct, "shop", "checkout", ""))
 	mustFunction(t, s, "shop", "checkout", "v2")
 	_, err = s.GetAsyncConfig(ctx, acct, "shop", "", "checkout")
 	requireCode(t, err, fc.CodeAsyncConfigNotExists)
+	left, err := s.ListAsyncConfigs(ctx, acct, "shop", "checkout", fc.ListOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, left.Configs, "no qualifier keeps a config of the deleted function")
 	_, err = s.GetAsyncConfig(ctx, acct, "shop", "", "checkout2")
 	assert.NoError(t, err, "a function whose name starts the same keeps its config")
 }

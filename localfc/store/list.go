@@ -52,18 +52,13 @@ func listPage(b *bolt.Bucket, parent []byte, opt fc.ListOptions, fn func(name st
 }
 
 func listCursor(c cursor, parent []byte, opt fc.ListOptions, fn func(name string, value []byte) error) (string, error) {
-	start := opt.Prefix
-	if opt.StartKey > start {
-		start = opt.StartKey
-	}
+	start := max(opt.Prefix, opt.StartKey)
 	if opt.NextToken != "" {
 		tok, err := decodeToken(opt.NextToken)
 		if err != nil {
 			return "", err
 		}
-		if tok > start {
-			start = tok
-		}
+		start = max(start, tok)
 	}
 	limit := pageLimit(opt.Limit)
 	match := append(append([]byte{}, parent...), opt.Prefix...)

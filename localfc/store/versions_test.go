@@ -223,6 +223,8 @@ func TestListVersionsPagesInBothDirections(t *testing.T) {
 	requireCode(t, err, fc.CodeInvalidArgument)
 	_, err = s.ListVersions(ctx, acct, "shop", fc.ListVersionsOptions{StartKey: "live"})
 	requireCode(t, err, fc.CodeInvalidArgument)
+	_, err = s.ListVersions(ctx, acct, "shop", fc.ListVersionsOptions{StartKey: "0"})
+	requireCode(t, err, fc.CodeInvalidArgument) // ids start at 1
 }
 
 func TestDeleteVersionUsedByAnAliasIsRefused(t *testing.T) {
