@@ -158,3 +158,18 @@ func domainNames(ds []fc.CustomDomain) []string {
 	}
 	return out
 }
+
+func TestADomainTakenAgainSaysWhetherThisAccountOrAnotherHoldsIt(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	in := fc.CustomDomainInput{DomainName: "api.example.com", Protocol: ptr("HTTP")}
+	_, err := s.CreateCustomDomain(ctx, acct, in)
+	require.NoError(t, err)
+	_, err = s.CreateCustomDomain(ctx, acct, in)
+	requireCode(t, err, fc.CodeDomainNameAlreadyExists)
+	assert.ErrorContains(t, err, "custom domain api.example.com already exists")
+	_, err = s.CreateCustomDomain(ctx, "999999", in)
+	requireCode(t, err, fc.CodeDomainNameAlreadyExists)
+	assert.ErrorContains(t, err, "is already bound by another account")
+}

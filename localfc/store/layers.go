@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -178,13 +177,11 @@ func (s *BoltStore) GetLayerVersionCode(ctx context.Context, accountID, layer st
 	return out, err
 }
 
-// splitLayerKey splits layer sep 8-byte version.
-func splitLayerKey(k []byte) (string, int32, bool) {
-	i := bytes.IndexByte(k, sep[0])
-	if i < 0 || len(k)-i-1 != 8 {
-		return "", 0, false
-	}
-	return string(k[:i]), int32(binary.BigEndian.Uint64(k[i+1:])), true
+// layerNameOf is the layer name of a version key (name, sep, 8-byte
+// version).
+func layerNameOf(k []byte) (string, bool) {
+	name, _, ok := bytes.Cut(k, []byte(sep))
+	return string(name), ok
 }
 
 // ListLayers pages through layers in name order, each as its newest
@@ -218,7 +215,7 @@ func (s *BoltStore) listLayers(ctx context.Context, accountID string, opt fc.Lis
 		c := b.Cursor()
 		k, v := c.Seek([]byte(start))
 		for k != nil {
-			name, _, ok := splitLayerKey(k)
+			name, ok := layerNameOf(k)
 			if !ok {
 				return fmt.Errorf("layers: malformed key %q", k)
 			}

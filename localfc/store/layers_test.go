@@ -215,3 +215,35 @@ func TestALayerACLCoversEveryVersionPresentAndFuture(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, public.Layers)
 }
+
+func TestALayerKeepsItsRuntimesAndAnswersNoneAsAnEmptyList(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	with := mustLayer(t, s, "deps", "a")
+	assert.Equal(t, []string{"python3"}, with.CompatibleRuntime)
+	got, err := s.GetLayerVersion(ctx, acct, "deps", with.Version)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"python3"}, got.CompatibleRuntime)
+
+	without, err := s.PublishLayerVersion(ctx, acct, "bare", LayerVersionInput{}, blob("b"))
+	require.NoError(t, err)
+	assert.NotNil(t, without.CompatibleRuntime, "[] in JSON, not null")
+	assert.Empty(t, without.CompatibleRuntime)
+}
+
+func TestALayerRunsOutOfVersionNumbersAtTheLargestInt32(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
+		seq, err := writeSub(tx, acct, bucketLayerSeq)
+		if err != nil {
+			return err
+		}
+		return seq.Put([]byte("deps"), u64(1<<31-2))
+	}))
+	assert.Equal(t, int32(1<<31-1), mustLayer(t, s, "deps", "a").Version, "the last number there is")
+	_, err := s.PublishLayerVersion(context.Background(), acct, "deps", LayerVersionInput{}, blob("b"))
+	requireCode(t, err, fc.CodeInvalidArgument)
+	assert.ErrorContains(t, err, "has used every version number")
+}
