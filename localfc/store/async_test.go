@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 )
 
 func enqueue(t *testing.T, s *BoltStore, ids ...string) {
@@ -111,4 +112,27 @@ func TestConcurrentConsumersClaimDistinctInvocations(t *testing.T) {
 		seen[id] = true
 	}
 	assert.Len(t, seen, n)
+}
+
+func TestAReopenLeavesNoInvocationClaimed(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	enqueue(t, s, "r1", "r2", "r3")
+	for range 3 {
+		_, ok := next(t, s)
+		require.True(t, ok)
+	}
+	require.NoError(t, s.Close())
+
+	s2, err := Open(s.Path())
+	require.NoError(t, err)
+	t.Cleanup(func() { s2.Close() })
+	var claimed, unclaimed int
+	require.NoError(t, s2.db.View(func(tx *bolt.Tx) error {
+		claimed = tx.Bucket([]byte(bucketAsyncFlight)).Stats().KeyN
+		unclaimed = tx.Bucket([]byte(bucketAsyncReady)).Stats().KeyN
+		return nil
+	}))
+	assert.Equal(t, 0, claimed, "every claim of the previous process is void")
+	assert.Equal(t, 3, unclaimed)
 }

@@ -247,3 +247,15 @@ func TestALayerRunsOutOfVersionNumbersAtTheLargestInt32(t *testing.T) {
 	requireCode(t, err, fc.CodeInvalidArgument)
 	assert.ErrorContains(t, err, "has used every version number")
 }
+
+func TestTheVersionsOfALayerAreItsOwn(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	mustLayer(t, s, "deps", "a")
+	mustLayer(t, s, "deps2", "b")
+	mustLayer(t, s, "other", "c")
+	out, err := s.ListLayerVersions(context.Background(), acct, "deps", 0, 0)
+	require.NoError(t, err)
+	require.Len(t, out.Layers, 1)
+	assert.Equal(t, "deps", out.Layers[0].LayerName)
+}

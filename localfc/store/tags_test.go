@@ -141,3 +141,12 @@ func TestTagsAndConfigsSurviveCloseAndReopen(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, oc, gotOC)
 }
+
+func TestListingByTagsInAnAccountNeverTaggedFindsNothing(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	mustService(t, s, "shop")
+	out, err := s.ListServicesByTags(context.Background(), acct, fc.ListOptions{}, map[string]string{"team": "web"})
+	require.NoError(t, err)
+	assert.Empty(t, out.Services)
+}
