@@ -640,6 +640,8 @@ func TestCache(t *testing.T) {
 	t.Run("a zip touched since it was written is checksummed and still a hit", func(t *testing.T) {
 		t.Parallel()
 		dir, cache := setup(t)
+		// Stored, so the zip is read in several chunks.
+		writeTree(t, dir, map[string]file{"random.bin": {body: string(randomBytes(2*chunkSize, 8))}})
 		cold, _ := run(t, dir, cache)
 		later := time.Now().Add(time.Hour)
 		require.NoError(t, os.Chtimes(cold.Path, later, later))
