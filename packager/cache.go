@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -125,9 +126,12 @@ func (p *Packager) cacheRead(dir, root, key string) *Archive {
 		_ = os.Remove(metaPath)
 		return nil
 	}
+	if m.Size > p.opt.MaxSize {
+		return nil // built under a bigger limit: not for this Packager
+	}
 	fi, err := os.Stat(zipPath)
 	if err != nil || fi.Size() != m.Size || m.ModTime == 0 || fi.ModTime().UnixNano() != m.ModTime {
-		sum, err := checksumFile(zipPath, m.Size, p.opt.MaxSize)
+		sum, err := checksumFile(zipPath, m.Size)
 		if err != nil || sum != m.Checksum {
 			_ = os.Remove(metaPath)
 			_ = os.Remove(zipPath)
@@ -175,9 +179,7 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("packager cache: %w", err)
 	}
 	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err = errors.Join(err, f.Close())
 	if err == nil {
 		err = os.Chmod(f.Name(), 0o644)
 	}
@@ -194,12 +196,8 @@ func writeAtomic(path string, data []byte) error {
 // checksumFile streams a file of the given size through CodeChecksum with a
 // recycled buffer: a warm run verifies the cached zip without holding it in
 // memory (reading it whole into a fresh buffer cost more in page faults
-// than the checksum itself). A file of another size, or over limit, is an
-// error.
-func checksumFile(path string, size, limit int64) (string, error) {
-	if size < 0 || size > limit {
-		return "", fmt.Errorf("size %d out of range", size)
-	}
+// than the checksum itself). A file of another size is an error.
+func checksumFile(path string, size int64) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

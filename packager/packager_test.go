@@ -405,6 +405,7 @@ func TestMissingHandlerFileIsAnError(t *testing.T) {
 		{"nodejs without index.js", "nodejs12", "index.handler", []string{"index.py"}, "has no index.js for handler"},
 		{"java handlers are not files and are not checked", "java11", "example.App::handleRequest", []string{"app.jar"}, ""},
 		{"custom runtimes are not checked", "custom", "index.handler", []string{"bootstrap"}, ""},
+		{"a handler without a module is the schema's to report", "python3", ".handler", []string{"index.py"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -636,6 +637,65 @@ func TestCache(t *testing.T) {
 		fixed, _ := os.ReadFile(entries[0])
 		assert.Equal(t, cold.Zip, fixed, "the entry is rewritten")
 	})
+	t.Run("a zip touched since it was written is checksummed and still a hit", func(t *testing.T) {
+		t.Parallel()
+		dir, cache := setup(t)
+		// Stored, so the zip is read in several chunks.
+		writeTree(t, dir, map[string]file{"random.bin": {body: string(randomBytes(2*chunkSize, 8))}})
+		cold, _ := run(t, dir, cache)
+		later := time.Now().Add(time.Hour)
+		require.NoError(t, os.Chtimes(cold.Path, later, later))
+		warm, s := run(t, dir, cache)
+		assert.Equal(t, Stats{CacheHits: 1}, s)
+		assert.Equal(t, cold.Zip, zipBytes(t, warm))
+	})
+	t.Run("a zip that lost bytes keeping its time is a miss", func(t *testing.T) {
+		t.Parallel()
+		dir, cache := setup(t)
+		cold, _ := run(t, dir, cache)
+		fi, err := os.Stat(cold.Path)
+		require.NoError(t, err)
+		require.NoError(t, os.Truncate(cold.Path, fi.Size()-1))
+		require.NoError(t, os.Chtimes(cold.Path, fi.ModTime(), fi.ModTime()))
+		warm, s := run(t, dir, cache)
+		assert.Equal(t, int64(1), s.Built)
+		assert.Equal(t, cold.Zip, zipBytes(t, warm))
+	})
+	t.Run("a zip removed from the cache is a miss", func(t *testing.T) {
+		t.Parallel()
+		dir, cache := setup(t)
+		cold, _ := run(t, dir, cache)
+		require.NoError(t, os.Remove(cold.Path))
+		_, s := run(t, dir, cache)
+		assert.Equal(t, int64(1), s.Built)
+	})
+	t.Run("a hit whose zip grew is refused when its bytes are used", func(t *testing.T) {
+		t.Parallel()
+		dir, cache := setup(t)
+		run(t, dir, cache)
+		warm, _ := run(t, dir, cache)
+		f, err := os.OpenFile(warm.Path, os.O_APPEND|os.O_WRONLY, 0)
+		require.NoError(t, err)
+		_, err = f.Write([]byte{0})
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		_, err = warm.Bytes()
+		assert.ErrorContains(t, err, fmt.Sprintf("is %d bytes, %d were packaged", warm.Size+1, warm.Size))
+	})
+	t.Run("an entry over a smaller limit is not used", func(t *testing.T) {
+		t.Parallel()
+		dir, cache := setup(t)
+		cold, _ := run(t, dir, cache)
+		p := New(Options{CacheDir: cache, MaxSize: cold.Size})
+		_, err := p.PackageDir(context.Background(), dir, DirOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, Stats{CacheHits: 1}, p.Stats(), "exactly the limit")
+		p = New(Options{CacheDir: cache, MaxSize: cold.Size - 1})
+		_, err = p.PackageDir(context.Background(), dir, DirOptions{})
+		var tl *TooLargeError
+		require.ErrorAs(t, err, &tl)
+		assert.Equal(t, int64(0), p.Stats().CacheHits)
+	})
 	t.Run("an unwritable cache does not fail packaging", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
@@ -662,8 +722,44 @@ func TestSaveAsWritesTheZip(t *testing.T) {
 	got, err := os.ReadFile(dst)
 	require.NoError(t, err)
 	assert.Equal(t, a.Zip, got)
+	linked, err := os.Stat(dst)
+	require.NoError(t, err)
+	cached, err := os.Stat(a.Path)
+	require.NoError(t, err)
+	assert.True(t, os.SameFile(cached, linked), "a hard link to the cache entry")
+
 	mem := &Archive{Zip: []byte("PK"), Checksum: "1"}
 	require.NoError(t, mem.SaveAs(filepath.Join(out, "mem.zip")))
+	got, err = os.ReadFile(filepath.Join(out, "mem.zip"))
+	require.NoError(t, err)
+	assert.Equal(t, "PK", string(got))
+}
+
+func TestAFreshArchiveKeepsItsBytesWhenItsCacheEntryIsGone(t *testing.T) {
+	t.Parallel()
+	dir, cache, out := t.TempDir(), t.TempDir(), t.TempDir()
+	writeTree(t, dir, sampleTree)
+	a, err := New(Options{CacheDir: cache}).PackageDir(context.Background(), dir, DirOptions{})
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(cache))
+	assert.Equal(t, a.Zip, zipBytes(t, a))
+	dst := filepath.Join(out, "fn.zip")
+	require.NoError(t, a.SaveAs(dst), "the link fails: the bytes in memory are copied")
+	got, err := os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.Equal(t, a.Zip, got)
+}
+
+func TestSaveAsOntoADirectoryFailsLeavingNoTemporaryFile(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	dst := filepath.Join(out, "fn.zip")
+	require.NoError(t, os.MkdirAll(filepath.Join(dst, "inside"), 0o755))
+	mem := &Archive{Zip: []byte("PK"), Checksum: "1"}
+	require.Error(t, mem.SaveAs(dst))
+	left, err := os.ReadDir(out)
+	require.NoError(t, err)
+	assert.Len(t, left, 1, "only the directory: %v", left)
 }
 
 func TestArtifactsRoundTrip(t *testing.T) {
@@ -678,6 +774,9 @@ func TestArtifactsRoundTrip(t *testing.T) {
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), `"format_version": "1"`)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "readable by all, like any file written")
 	assert.Less(t, strings.Index(string(raw), `"function": "a"`), strings.Index(string(raw), `"function": "checkout"`), "sorted")
 
 	out, err := ReadArtifacts(path)

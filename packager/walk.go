@@ -191,7 +191,7 @@ func (w *walker) add(rel, real string, fi fs.FileInfo) {
 // within reports whether path is root or below it (both absolute, cleaned).
 func within(root, path string) bool {
 	rel, err := filepath.Rel(root, path)
-	if err != nil || filepath.IsAbs(rel) {
+	if err != nil {
 		return false
 	}
 	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))

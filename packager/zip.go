@@ -99,9 +99,7 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 		return nil, fmt.Errorf("code directory %s: deflate level %d is not between %d and %d", t.dir, level, flate.HuffmanOnly, flate.BestCompression)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	if workers < 1 {
-		workers = 1
-	}
+	workers = max(workers, 1)
 	members := make([]member, len(t.entries))
 	for i := range members {
 		members[i].done = make(chan struct{})
@@ -178,8 +176,10 @@ func buildZip(ctx context.Context, t *tree, level, workers int, limit int64) ([]
 		putBuf(m.bufs[1])
 		m.bufs = [2][]byte{}
 		<-window
-		if int64(out.Len()) > limit {
-			return nil, &TooLargeError{Source: t.dir, Size: int64(out.Len()), Limit: limit, Partial: i < len(members)-1}
+		// Over the limit with members still to come: stop early. After the
+		// last member, the check below reports the zip's exact size.
+		if i < len(members)-1 && int64(out.Len()) > limit {
+			return nil, &TooLargeError{Source: t.dir, Size: int64(out.Len()), Limit: limit, Partial: true}
 		}
 	}
 	if err := zw.Close(); err != nil {
@@ -299,14 +299,17 @@ func deflateStream(path string, fw *flate.Writer, limit int64) (body []byte, crc
 		return nil, 0, 0, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
 		return nil, 0, 0, fmt.Errorf("is no longer a regular file")
 	}
 	out := bytes.NewBuffer(getBuf(int(min(limit, 64<<20))))
 	fw.Reset(out)
 	h := crc32.NewIEEE()
 	chunk := make([]byte, streamChunk)
-	first := true
+	// Sample (and so flush) only files deflate samples too: a flush
+	// anywhere else changes the bytes.
+	first := fi.Size() >= sampleFrom
 	for {
 		size := streamChunk
 		if first {
@@ -315,10 +318,8 @@ func deflateStream(path string, fw *flate.Writer, limit int64) (body []byte, crc
 		m, rerr := io.ReadFull(f, chunk[:size])
 		h.Write(chunk[:m])
 		n += int64(m)
-		if m > 0 {
-			if _, err := fw.Write(chunk[:m]); err != nil {
-				return nil, 0, 0, err
-			}
+		if _, err := fw.Write(chunk[:m]); err != nil {
+			return nil, 0, 0, err
 		}
 		if first && m == sampleSize {
 			if err := fw.Flush(); err != nil {
