@@ -195,10 +195,5 @@ func deleteAsyncConfigsOf(tx *bolt.Tx, accountID, service, function string) erro
 	}); err != nil {
 		return err
 	}
-	for _, k := range keys {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return deleteKeys(b, keys)
 }

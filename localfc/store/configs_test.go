@@ -208,3 +208,44 @@ func TestAllProvisionConfigsWalksEveryAccount(t *testing.T) {
 		{AccountID: "other", ServiceName: "shop", Alias: "prod", FunctionName: "g", Target: 7},
 	}, refs)
 }
+
+func TestDeletingAnAliasDropsItsConfigsAndKeepsTheServicesTags(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	published(t, s)
+	require.NoError(t, s.TagService(ctx, acct, "shop", map[string]string{"team": "web"}))
+	_, err := s.PutProvisionConfig(ctx, acct, "shop", "live", "f", 1, "")
+	require.NoError(t, err)
+	_, err = s.PutOnDemandConfig(ctx, acct, "shop", "live", "f", 1, "")
+	require.NoError(t, err)
+
+	require.NoError(t, s.DeleteAlias(ctx, acct, "shop", "live", ""))
+	provision, err := s.ListProvisionConfigs(ctx, acct, "shop", "", fc.ListOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, provision.ProvisionConfigs, "the alias's provision config went with it")
+	onDemand, err := s.ListOnDemandConfigs(ctx, acct, fc.ListOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, onDemand.Configs, "and so did its on-demand config")
+	tags, err := s.GetServiceTags(ctx, acct, "shop")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team": "web"}, tags, "tags belong to the service, not the alias")
+}
+
+func TestDeletingAServiceDropsItsTagsAfterItsConfigs(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := context.Background()
+	mustService(t, s, "shop")
+	mustFunction(t, s, "shop", "f", "v1")
+	require.NoError(t, s.TagService(ctx, acct, "shop", map[string]string{"team": "web"}))
+	_, err := s.PutOnDemandConfig(ctx, acct, "shop", "LATEST", "f", 1, "")
+	require.NoError(t, err)
+	require.NoError(t, s.DeleteFunction(ctx, acct, "shop", "f", ""))
+	require.NoError(t, s.DeleteService(ctx, acct, "shop", ""))
+
+	mustService(t, s, "shop")
+	tags, err := s.GetServiceTags(ctx, acct, "shop")
+	require.NoError(t, err)
+	assert.Empty(t, tags)
+}

@@ -71,9 +71,11 @@ func collectKeys(b *bolt.Bucket, prefix []byte, keep func(k []byte) bool) ([][]b
 // holds it.
 func dropDependents(tx *bolt.Tx, accountID, service, qualifier, function string) error {
 	if b := readSub(tx, accountID, bucketProvision); b != nil {
+		// Provision configs are as of an alias, never LATEST: deleting a
+		// function (qualifier LATEST) leaves them with the snapshots.
 		keys, err := collectKeys(b, childPrefix(service), func(k []byte) bool {
-			_, q, f := splitProvisionKey(k)
-			return (qualifier == "" || q == qualifier) && (function == "" || f == function)
+			_, q, _ := splitProvisionKey(k)
+			return qualifier == "" || q == qualifier
 		})
 		if err != nil {
 			return err
@@ -94,12 +96,11 @@ func dropDependents(tx *bolt.Tx, accountID, service, qualifier, function string)
 			return err
 		}
 	}
-	if qualifier == "" && function == "" {
-		if b := readSub(tx, accountID, bucketTags); b != nil {
-			if err := b.Delete([]byte(service)); err != nil {
-				return err
-			}
-		}
+	if qualifier != "" || function != "" {
+		return nil
+	}
+	if b := readSub(tx, accountID, bucketTags); b != nil {
+		return b.Delete([]byte(service))
 	}
 	return nil
 }
