@@ -118,8 +118,7 @@ func (l *loader) decodeStruct(n, at *yaml.Node, path string, rv reflect.Value, k
 	}
 	allowed = append(allowed, own...)
 	if n != nil {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
+		for k, v := range pairs(n) {
 			if !slices.Contains(allowed, k.Value) {
 				l.errorf(k, join(path, k.Value), "%s", unknownField(k.Value, allowed))
 				continue
@@ -198,8 +197,7 @@ func (l *loader) decodeValue(n *yaml.Node, path string, rv reflect.Value, kind s
 			return
 		}
 		m := reflect.MakeMapWithSize(t, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
+		for k, v := range pairs(n) {
 			e := reflect.New(t.Elem()).Elem()
 			l.decodeValue(v, join(path, k.Value), e, kind, append(slices.Clip(fpath), "*"))
 			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(t.Key()), e)

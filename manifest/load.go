@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"math"
 	"os"
@@ -240,8 +241,7 @@ func (l *loader) object(n, at *yaml.Node, path string, allowed, required []strin
 		l.errorf(n, path, "must be a mapping, not %s", describe(n))
 		return o
 	} else {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
+		for k, v := range pairs(n) {
 			if allowed != nil && !slices.Contains(allowed, k.Value) {
 				l.errorf(k, join(path, k.Value), "%s", unknownField(k.Value, allowed))
 				continue
@@ -272,11 +272,22 @@ func (l *loader) entries(n *yaml.Node, path string) [][2]*yaml.Node {
 		return nil
 	}
 	var out [][2]*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		out = append(out, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+	for k, v := range pairs(n) {
+		out = append(out, [2]*yaml.Node{k, v})
 	}
 	slices.SortFunc(out, func(a, b [2]*yaml.Node) int { return strings.Compare(a[0].Value, b[0].Value) })
 	return out
+}
+
+// pairs yields the keys and values of mapping n in order.
+func pairs(n *yaml.Node) iter.Seq2[*yaml.Node, *yaml.Node] {
+	return func(yield func(k, v *yaml.Node) bool) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if !yield(n.Content[i], n.Content[i+1]) {
+				return
+			}
+		}
+	}
 }
 
 func (o *object) has(name string) bool {
@@ -459,11 +470,11 @@ func (l *loader) interpolate(n *yaml.Node, path string, r *resolver, skip string
 			l.fromEnv[n] = true
 		}
 	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == skip {
+		for k, v := range pairs(n) {
+			if k.Value == skip {
 				continue
 			}
-			l.interpolate(n.Content[i+1], join(path, n.Content[i].Value), r, "")
+			l.interpolate(v, join(path, k.Value), r, "")
 		}
 	case yaml.SequenceNode:
 		for i, e := range n.Content {
@@ -490,12 +501,12 @@ func Value(n *yaml.Node) (any, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			v, err := Value(n.Content[i+1])
+		for k, vn := range pairs(n) {
+			v, err := Value(vn)
 			if err != nil {
 				return nil, err
 			}
-			m[n.Content[i].Value] = v
+			m[k.Value] = v
 		}
 		return m, nil
 	case yaml.SequenceNode:

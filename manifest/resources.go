@@ -87,8 +87,7 @@ func (l *loader) alias(s *Service, k, v *yaml.Node) Alias {
 	if len(w.Content) > 2 {
 		l.errorf(w, wp, "lists %d versions; an alias can send traffic to one additional version only", len(w.Content)/2)
 	}
-	for i := 0; i+1 < len(w.Content); i += 2 {
-		vk, vv := w.Content[i], w.Content[i+1]
+	for vk, vv := range pairs(w) {
 		switch {
 		case !versionIDRE.MatchString(vk.Value):
 			l.errorf(vk, wp+"."+vk.Value, "%q is not a version id; use a published version number like \"2\"", vk.Value)
@@ -157,8 +156,7 @@ func (l *loader) function(s *Service, k, v *yaml.Node) Function {
 	// A value is secret by its name, or by its origin: the process
 	// environment.
 	if n := b.vals["environmentVariables"]; n != nil && n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			ek, ev := n.Content[i], n.Content[i+1]
+		for ek, ev := range pairs(n) {
 			if _, ok := f.Spec.EnvironmentVariables[ek.Value]; ok && (l.fromEnv[ev] || IsSecretKey(ek.Value)) {
 				f.Sensitive[ek.Value] = true
 			}
