@@ -137,10 +137,18 @@ func syntaxDiagnostic(file string, data []byte, err error) Diagnostic {
 				// construct that is not finished; name that construct.
 				d.Line++
 				d.Message += " " + c.context
-				if d.Line <= len(lines) {
-					if i := strings.IndexAny(lines[d.Line-1], c.opener); c.opener != "" && i >= 0 {
-						d.Col = i + 1
-						return d
+				if c.opener == "" {
+					break
+				}
+				// A construct that starts on the first line has no line
+				// of its own in yaml.v3's message: it names the line of
+				// the problem instead, where the opener is not.
+				for _, l := range []int{d.Line, 1} {
+					if l <= len(lines) {
+						if i := strings.IndexAny(lines[l-1], c.opener); i >= 0 {
+							d.Line, d.Col = l, i+1
+							return d
+						}
 					}
 				}
 				break

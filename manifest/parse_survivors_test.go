@@ -52,8 +52,10 @@ func TestSyntaxErrorsPointAtTheLineAndItsFirstCharacter(t *testing.T) {
 	cases := []struct{ src, want string }{
 		// The unclosed { on the last line.
 		{"x: 1\na: {b: 1", "f.yaml:2:4: yaml: did not find expected ',' or '}' in the {...} mapping"},
-		// yaml.v3 names the line after the construct, where no { is: its indentation.
-		{"a: {b: 1\n", "f.yaml:2:1: yaml: did not find expected ',' or '}' in the {...} mapping"},
+		// The unclosed { on the first line, which yaml.v3 does not name.
+		{"a: {b: 1\n", "f.yaml:1:4: yaml: did not find expected ',' or '}' in the {...} mapping"},
+		{"a: [1, 2", "f.yaml:1:4: yaml: did not find expected ',' or ']' in the [...] list"},
+		{"{a: 1\n", "f.yaml:1:1: yaml: did not find expected ',' or '}' in the {...} mapping"},
 		// A backtick on an indented last line, with no tab anywhere.
 		{"a:\n  b: `c", "f.yaml:2:3: yaml: found character that cannot start any token"},
 		// A tab inside a flow list is no indentation problem of the line that fails.
