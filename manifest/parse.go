@@ -247,11 +247,6 @@ func (x *expander) copy(n *yaml.Node, depth int, path string) *yaml.Node {
 		c := x.copy(n.Alias, depth, path)
 		x.inAlias--
 		return c
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
-		}
-		return x.copy(n.Content[0], depth, path)
 	case yaml.MappingNode:
 		return x.mapping(n, depth, path)
 	case yaml.SequenceNode:
