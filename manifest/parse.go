@@ -133,22 +133,20 @@ func syntaxDiagnostic(file string, data []byte, err error) Diagnostic {
 		d.Message = "yaml: " + strings.TrimPrefix(d.Message, m[0])
 		for _, c := range parserContexts {
 			if strings.HasSuffix(d.Message, c.problem) {
-				// yaml.v3 reports these at the 0-based line of the
-				// construct that is not finished; name that construct.
-				d.Line++
-				d.Message += " " + c.context
-				if c.opener == "" {
-					break
+				// yaml.v3 names the 0-based line of the construct that
+				// is not finished or, when that is 0, the line of the
+				// problem. After a blank line the construct's 0-based
+				// line is never 0, and it is its 1-based line here.
+				if _, err := decodeYAML(append([]byte{'\n'}, data...)); err != nil {
+					if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+						d.Line, _ = strconv.Atoi(m[1])
+					}
 				}
-				// A construct that starts on the first line has no line
-				// of its own in yaml.v3's message: it names the line of
-				// the problem instead, where the opener is not.
-				for _, l := range []int{d.Line, 1} {
-					if l <= len(lines) {
-						if i := strings.IndexAny(lines[l-1], c.opener); i >= 0 {
-							d.Line, d.Col = l, i+1
-							return d
-						}
+				d.Message += " " + c.context
+				if d.Line <= len(lines) {
+					if i := strings.IndexAny(lines[d.Line-1], c.opener); i >= 0 {
+						d.Col = i + 1
+						return d
 					}
 				}
 				break

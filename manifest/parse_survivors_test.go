@@ -56,6 +56,11 @@ func TestSyntaxErrorsPointAtTheLineAndItsFirstCharacter(t *testing.T) {
 		{"a: {b: 1\n", "f.yaml:1:4: yaml: did not find expected ',' or '}' in the {...} mapping"},
 		{"a: [1, 2", "f.yaml:1:4: yaml: did not find expected ',' or ']' in the [...] list"},
 		{"{a: 1\n", "f.yaml:1:1: yaml: did not find expected ',' or '}' in the {...} mapping"},
+		// The mapping that starts on the first line, which has no opener.
+		{"a: b\n- c\n", "f.yaml:1:1: yaml: did not find expected key in the mapping that starts here"},
+		{"a:\n  - b\n c: d", "f.yaml:1:1: yaml: did not find expected key in the mapping that starts here"},
+		// ... and one that starts further down, at its indentation.
+		{"x:\n  a: b\n  - c\n", "f.yaml:2:3: yaml: did not find expected key in the mapping that starts here"},
 		// A backtick on an indented last line, with no tab anywhere.
 		{"a:\n  b: `c", "f.yaml:2:3: yaml: found character that cannot start any token"},
 		// A tab inside a flow list is no indentation problem of the line that fails.
