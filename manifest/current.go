@@ -307,6 +307,9 @@ func (l *loader) checkLayers(b *block, refs []string) {
 		return
 	}
 	for i, ref := range refs {
+		if n.Content[i].Kind != yaml.ScalarNode {
+			continue // decoding reported it: a layer is a name or an ARN
+		}
 		ip := join(b.path, "layers."+strconv.Itoa(i))
 		if strings.HasPrefix(ref, "acs:") {
 			if _, err := fc.ParseLayerVersionARN(ref); err != nil {

@@ -41,7 +41,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	lines := make([]string, 0, len(e.Diagnostics)+1)
+	lines := make([]string, 0, len(e.Diagnostics))
 	for _, d := range e.Diagnostics {
 		lines = append(lines, d.String())
 	}

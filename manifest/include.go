@@ -206,7 +206,7 @@ func (d *Document) Position(line int) (string, int) {
 // line of what they point at.
 func (d *Document) Relocate(diags []Diagnostic) []Diagnostic {
 	for i := range diags {
-		if diags[i].File == d.File && diags[i].Line >= lineStride {
+		if diags[i].File == d.File { // Position leaves the manifest's own lines as they are
 			diags[i].File, diags[i].Line = d.Position(diags[i].Line)
 		}
 	}

@@ -133,12 +133,18 @@ func syntaxDiagnostic(file string, data []byte, err error) Diagnostic {
 		d.Message = "yaml: " + strings.TrimPrefix(d.Message, m[0])
 		for _, c := range parserContexts {
 			if strings.HasSuffix(d.Message, c.problem) {
-				// yaml.v3 reports these at the 0-based line of the
-				// construct that is not finished; name that construct.
-				d.Line++
+				// yaml.v3 names the 0-based line of the construct that
+				// is not finished or, when that is 0, the line of the
+				// problem. After a blank line the construct's 0-based
+				// line is never 0, and it is its 1-based line here.
+				if _, err := decodeYAML(append([]byte{'\n'}, data...)); err != nil {
+					if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+						d.Line, _ = strconv.Atoi(m[1])
+					}
+				}
 				d.Message += " " + c.context
 				if d.Line <= len(lines) {
-					if i := strings.IndexAny(lines[d.Line-1], c.opener); c.opener != "" && i >= 0 {
+					if i := strings.IndexAny(lines[d.Line-1], c.opener); i >= 0 {
 						d.Col = i + 1
 						return d
 					}
@@ -239,11 +245,6 @@ func (x *expander) copy(n *yaml.Node, depth int, path string) *yaml.Node {
 		c := x.copy(n.Alias, depth, path)
 		x.inAlias--
 		return c
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
-		}
-		return x.copy(n.Content[0], depth, path)
 	case yaml.MappingNode:
 		return x.mapping(n, depth, path)
 	case yaml.SequenceNode:
