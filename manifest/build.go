@@ -70,8 +70,7 @@ func (l *loader) build(n *yaml.Node, path string, f *Function) *Build {
 
 func (l *loader) buildBlock(n *yaml.Node, p string, b *Build) {
 	vals := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+	for k, v := range pairs(n) {
 		if !slices.Contains(BuildFields, k.Value) {
 			l.errorf(k, join(p, k.Value), "%s", unknownField(k.Value, BuildFields))
 			continue
@@ -115,8 +114,7 @@ func (l *loader) buildBlock(n *yaml.Node, p string, b *Build) {
 		return
 	}
 	op := p + ".options"
-	for i := 0; i+1 < len(opts.Content); i += 2 {
-		k, v := opts.Content[i], opts.Content[i+1]
+	for k, v := range pairs(opts) {
 		kp := join(op, k.Value)
 		switch k.Value {
 		case "findLinks":

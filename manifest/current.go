@@ -236,8 +236,7 @@ func (l *loader) tags(b *block) map[string]string {
 		return nil
 	}
 	out := map[string]string{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+	for k, v := range pairs(n) {
 		if strings.HasPrefix(k.Value, TagPrefix) {
 			l.errorf(k, join(path, k.Value), "tag keys starting with %q belong to fcdeploy; choose another key", TagPrefix)
 			continue
@@ -283,8 +282,7 @@ func (l *loader) provision(s *Service, b *block) (*int64, map[string]int64) {
 		return nil, nil
 	}
 	out := map[string]int64{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+	for k, v := range pairs(n) {
 		fp := join(path, k.Value)
 		if c, ok := count(v, fp); ok {
 			out[k.Value] = c

@@ -173,8 +173,7 @@ func (d *Document) includePaths(inc *yaml.Node) ([]string, []Diagnostic) {
 func includedServices(d *Document) (*yaml.Node, []Diagnostic) {
 	var diags []Diagnostic
 	var services *yaml.Node
-	for i := 0; i+1 < len(d.Root.Content); i += 2 {
-		k, v := d.Root.Content[i], d.Root.Content[i+1]
+	for k, v := range pairs(d.Root) {
 		if k.Value != "services" {
 			diags = append(diags, Diagnostic{File: d.File, Line: k.Line, Col: k.Column, Path: k.Value,
 				Message: fmt.Sprintf("an included file holds only `services:`, not %q; put it in the including manifest", k.Value)})
