@@ -82,6 +82,9 @@ func TestIgnoreRulesFollowGitignoreSemantics(t *testing.T) {
 		{"a malformed class matches nothing", "[abc\nz[", []probe{
 			{"a", false, false}, {"[abc", false, false}, {"zb", false, false}, {"z[", false, false},
 		}},
+		{"a backslash in a class escapes the bracket after it", `x[\]]` + "\n" + `y[\`, []probe{
+			{"x]", false, true}, {`x\`, false, false}, {`y\`, false, false},
+		}},
 		{"a dash at the end of a class is literal", "x[a-]", []probe{
 			{"x-", false, true}, {"xa", false, true}, {"xb", false, false},
 		}},
