@@ -27,10 +27,11 @@ func (a *Adoption) String() string {
 }
 
 // adoption is the Adoption of the live service ls by project, or nil when
-// the project owns it already, creates it, or cannot tell (no project name,
-// tags not read).
-func adoption(project string, ls *LiveService, tagsRead bool) *Adoption {
-	if project == "" || !tagsRead || ls == nil || ls.Service == nil {
+// the project owns it already, creates it, or cannot tell (no project
+// name). Callers read the tags first (Live.Current); Diff refuses a service
+// missing from the live state, so ls is never nil.
+func adoption(project string, ls *LiveService) *Adoption {
+	if project == "" || ls.Service == nil {
 		return nil
 	}
 	owner := ls.Tags[TagProject]

@@ -458,7 +458,7 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 		// this plan: the tag moves, and the change says so, so that apply
 		// asks for consent (never silently, least of all from another
 		// project).
-		adopt := adoption(c.d.Project, ls, true)
+		adopt := adoption(c.d.Project, ls)
 		if adopt != nil && adopt.From == "" && c.opt.Created[name] {
 			// This project created it; an apply cut short before the
 			// tag was written left it untagged. Tagging it is no
