@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the engine packages, one package at a time, printing the
 # kill rate of each: gremlins lists the mutants, bench/mutation/recheck tests
-# them. Not part of CI: a full run takes about two hours on two cores. See
+# them. Not part of CI: a full run takes two to three hours on two cores. See
 # docs/testing.md for how to read the results.
 #
 #   bench/mutation/run.sh                 # every engine package
