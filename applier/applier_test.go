@@ -37,6 +37,16 @@ func stepActions(r *Result) map[string]StepAction {
 	return out
 }
 
+// appliedShop is a store holding shopProject, applied once.
+func appliedShop(t *testing.T) (*storeAPI, *project) {
+	t.Helper()
+	api := newStoreAPI(t)
+	p := shopProject(t)
+	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
+	require.NoError(t, err)
+	return api, p
+}
+
 func TestAFirstApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 	t.Parallel()
 	api := newStoreAPI(t)
@@ -89,10 +99,7 @@ func TestAFirstApplyCreatesEverythingInDependencyOrder(t *testing.T) {
 
 func TestASecondApplySendsNoWriteAndUploadsNothing(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
-	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
+	api, p := appliedShop(t)
 	writes, code := api.writes.Load(), api.codeBytes.Load()
 	assert.Positive(t, code)
 
@@ -107,10 +114,7 @@ func TestASecondApplySendsNoWriteAndUploadsNothing(t *testing.T) {
 
 func TestAConfigOnlyChangeUploadsNoCodeAndPublishes(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
-	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
+	api, p := appliedShop(t)
 	code := api.codeBytes.Load()
 
 	p.function("shop", "api").Config.MemorySize = ptr(int32(512))
@@ -127,10 +131,7 @@ func TestAConfigOnlyChangeUploadsNoCodeAndPublishes(t *testing.T) {
 
 func TestAChangeMadeBetweenPlanAndApplyIsAConflictThatStopsOnlyItsBranch(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
-	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
+	api, p := appliedShop(t)
 
 	p.function("shop", "checkout").Config.MemorySize = ptr(int32(512))
 	p.function("shop", "api").Config.Timeout = ptr(int32(30))
@@ -138,7 +139,7 @@ func TestAChangeMadeBetweenPlanAndApplyIsAConflictThatStopsOnlyItsBranch(t *test
 	plan := planFor(t, api, p, false)
 
 	// Someone changes checkout in the console after the plan was made.
-	_, err = api.st.UpdateFunction(context.Background(), api.account, "shop", "checkout", fc.FunctionInput{Timeout: ptr(int32(99))}, nil, "")
+	_, err := api.st.UpdateFunction(context.Background(), api.account, "shop", "checkout", fc.FunctionInput{Timeout: ptr(int32(99))}, nil, "")
 	require.NoError(t, err)
 
 	res, err := Apply(context.Background(), api, plan, Options{Code: p.provider()})
@@ -216,10 +217,7 @@ func TestAnInterruptedApplyConvergesWhenPlannedAgain(t *testing.T) {
 
 func TestDestroyDeletesEverythingInReverseOrder(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
-	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
+	api, _ := appliedShop(t)
 	plan := destroyPlanFor(t, api, "shop")
 	start := len(api.writeLog())
 
@@ -259,14 +257,11 @@ func TestCodeThatChangedSinceThePlanIsNotUploaded(t *testing.T) {
 
 func TestAPublishAlreadyDoneElsewhereIsNotAnError(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
+	api, p := appliedShop(t)
 	ctx := context.Background()
-	_, err := Apply(ctx, api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
 	// An earlier apply was killed after updating LATEST, before publishing.
 	p.function("shop", "api").Config.Timeout = ptr(int32(31))
-	_, err = api.st.UpdateFunction(ctx, api.account, "shop", "api", fc.FunctionInput{Timeout: ptr(int32(31))}, nil, "")
+	_, err := api.st.UpdateFunction(ctx, api.account, "shop", "api", fc.FunctionInput{Timeout: ptr(int32(31))}, nil, "")
 	require.NoError(t, err)
 	plan := planFor(t, api, p, false)
 	require.NotNil(t, plan.Change("version.shop"))
@@ -379,11 +374,8 @@ func TestExitCodes(t *testing.T) {
 
 func TestPublishAfterAServiceUpdateIsGuardedByTheETagThatUpdateReturned(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
+	api, p := appliedShop(t)
 	ctx := context.Background()
-	_, err := Apply(ctx, api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
 
 	p.desired.Services[0].Config.Description = ptr("Shop backend, v2")
 	plan := planFor(t, api, p, false)
@@ -397,11 +389,8 @@ func TestPublishAfterAServiceUpdateIsGuardedByTheETagThatUpdateReturned(t *testi
 
 func TestATriggerWhoseTypeChangedIsReplaced(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
+	api, p := appliedShop(t)
 	ctx := context.Background()
-	_, err := Apply(ctx, api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
 
 	p.function("shop", "api").Triggers[0].Input = fc.TriggerInput{
 		TriggerType: "timer", TriggerConfig: []byte(`{"cronExpression":"@every 5m","enable":true}`),
@@ -419,11 +408,8 @@ func TestATriggerWhoseTypeChangedIsReplaced(t *testing.T) {
 
 func TestPruneDeletesAFunctionAfterItsTriggers(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
+	api, p := appliedShop(t)
 	ctx := context.Background()
-	_, err := Apply(ctx, api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
 
 	fns := p.desired.Services[0].Functions
 	p.desired.Services[0].Functions = slices.DeleteFunc(slices.Clone(fns), func(f planner.DesiredFunction) bool { return f.Name == "api" })

@@ -31,10 +31,7 @@ func TestOnlyALayerPublishNeedsALayerCodeProvider(t *testing.T) {
 
 func TestADependencyOutsideThePlanHoldsNothingBack(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
-	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
+	api, p := appliedShop(t)
 	p.function("shop", "checkout").Config.MemorySize = ptr(int32(512))
 	p.function("shop", "api").Config.Timeout = ptr(int32(30))
 	plan := planFor(t, api, p, false)
@@ -63,10 +60,7 @@ func (emptyAnswers) UpdateFunction(context.Context, string, string, fc.FunctionI
 
 func TestAWriteAnsweredWithNoBodyIsDoneWithoutAnETagNotACrash(t *testing.T) {
 	t.Parallel()
-	api := newStoreAPI(t)
-	p := shopProject(t)
-	_, err := Apply(context.Background(), api, planFor(t, api, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
+	api, p := appliedShop(t)
 	p.function("shop", "api").Config.Timeout = ptr(int32(30))
 	res, err := Apply(context.Background(), emptyAnswers{api}, planFor(t, api, p, false), Options{Code: p.provider()})
 	require.NoError(t, err)

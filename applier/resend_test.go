@@ -25,16 +25,13 @@ func (c *countedTriggerCreates) CreateTrigger(ctx context.Context, service, func
 
 func TestACreateRefusedBecauseADifferentResourceExistsIsNotSentAgain(t *testing.T) {
 	t.Parallel()
-	store := newStoreAPI(t)
-	p := shopProject(t)
+	store, p := appliedShop(t)
 	ctx := context.Background()
-	_, err := Apply(ctx, store, planFor(t, store, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
 	require.NoError(t, store.st.DeleteTrigger(ctx, store.account, "shop", "api", "web", ""))
 	plan := planFor(t, store, p, false)
 	require.NotNil(t, plan.Change("trigger.shop/api/web"))
 	// Someone creates another trigger of that name after the plan.
-	_, err = store.st.CreateTrigger(ctx, store.account, "shop", "api", fc.TriggerInput{
+	_, err := store.st.CreateTrigger(ctx, store.account, "shop", "api", fc.TriggerInput{
 		TriggerName: "web", TriggerType: "http", TriggerConfig: []byte(`{"authType":"function","methods":["GET"]}`),
 	})
 	require.NoError(t, err)
@@ -60,16 +57,13 @@ func (v *vanishingTriggerUpdates) UpdateTrigger(ctx context.Context, service, fu
 
 func TestAnUpdateWhoseAnswerWasLostIsNotResentWhenTheResourceIsGone(t *testing.T) {
 	t.Parallel()
-	store := newStoreAPI(t)
-	p := shopProject(t)
+	store, p := appliedShop(t)
 	ctx := context.Background()
-	_, err := Apply(ctx, store, planFor(t, store, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
 	p.function("shop", "api").Triggers[0].Input.TriggerConfig = []byte(`{"authType":"function","methods":["GET"]}`)
 	plan := planFor(t, store, p, false)
 
 	api := &vanishingTriggerUpdates{storeAPI: store}
-	_, err = Apply(ctx, api, plan, Options{Code: p.provider()})
+	_, err := Apply(ctx, api, plan, Options{Code: p.provider()})
 	require.Error(t, err)
 	assert.Equal(t, 1, api.updates, "only a create whose answer was lost is sent again")
 }
@@ -88,16 +82,13 @@ func (l *lostTriggerCreates) CreateTrigger(context.Context, string, string, fc.T
 
 func TestACreateWhoseAnswerIsLostIsSentAgainAtMostMaxResendsTimes(t *testing.T) {
 	t.Parallel()
-	store := newStoreAPI(t)
-	p := shopProject(t)
+	store, p := appliedShop(t)
 	ctx := context.Background()
-	_, err := Apply(ctx, store, planFor(t, store, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
 	require.NoError(t, store.st.DeleteTrigger(ctx, store.account, "shop", "api", "web", ""))
 	plan := planFor(t, store, p, false)
 
 	api := &lostTriggerCreates{storeAPI: store}
-	_, err = Apply(ctx, api, plan, Options{Code: p.provider()})
+	_, err := Apply(ctx, api, plan, Options{Code: p.provider()})
 	require.Error(t, err)
 	assert.Equal(t, 1+maxResends, api.creates)
 }
@@ -131,10 +122,7 @@ func (l *lostPublishes) PublishVersion(ctx context.Context, service, description
 // that the plan publishes a version.
 func publishAgain(t *testing.T) (*storeAPI, *project, *planner.Plan) {
 	t.Helper()
-	store := newStoreAPI(t)
-	p := shopProject(t)
-	_, err := Apply(context.Background(), store, planFor(t, store, p, false), Options{Code: p.provider()})
-	require.NoError(t, err)
+	store, p := appliedShop(t)
 	p.function("shop", "api").Config.Timeout = ptr(int32(31))
 	plan := planFor(t, store, p, false)
 	require.NotNil(t, plan.Change("version.shop"))
