@@ -316,9 +316,16 @@ func (l *loader) integer(v *yaml.Node, path string) (int64, bool) {
 	return int64(f), true
 }
 
+// finiteFloat parses a YAML number (underscores allowed) that is neither
+// NaN nor infinite: JSON, and so the API, has no such numbers.
+func finiteFloat(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
 func (l *loader) number(v *yaml.Node, path string) (float64, bool) {
 	if v.Kind == yaml.ScalarNode && (v.Tag == "!!int" || v.Tag == "!!float") {
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(v.Value, "_", ""), 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		if f, ok := finiteFloat(v.Value); ok {
 			return f, true
 		}
 	}

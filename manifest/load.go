@@ -6,7 +6,6 @@ import (
 	"io"
 	"iter"
 	"maps"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -538,8 +537,8 @@ func Value(n *yaml.Node) (any, error) {
 			}
 			return nil, &ValueError{Node: n, Msg: fmt.Sprintf("the number %s is too large", truncate(n.Value, 40))}
 		case "!!float":
-			f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			f, ok := finiteFloat(n.Value)
+			if !ok {
 				return nil, &ValueError{Node: n, Msg: fmt.Sprintf("%s is not a finite number", truncate(n.Value, 40))}
 			}
 			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
