@@ -309,6 +309,12 @@ func (l *loader) checkLayers(b *block, refs []string) {
 			continue // decoding reported it: a layer is a name or an ARN
 		}
 		ip := join(b.path, "layers."+strconv.Itoa(i))
+		if n.Content[i].Tag == "!!null" || ref == "" {
+			// A null decodes as "~": naming it would send the reader
+			// looking for a layer called "~".
+			l.errorf(n.Content[i], ip, "a layer entry is empty: give the name of a layer declared under layers: or a layer version ARN")
+			continue
+		}
 		if strings.HasPrefix(ref, "acs:") {
 			if _, err := fc.ParseLayerVersionARN(ref); err != nil {
 				l.errorf(n.Content[i], ip, "%s", err)

@@ -73,6 +73,14 @@ func TestReferencesOfTheNewKindsAreCheckedWithPositions(t *testing.T) {
 			"layers: [deps, ", "layers: [dep, ",
 			`fcdeploy.yaml:15:18: services.svc.functions.fn.layers.0: layer "dep" is not declared under layers: and is not a layer version ARN; did you mean "deps"?`,
 		},
+		"a null layer entry is called empty, not a layer named ~": {
+			"layers: [deps, ", "layers: [~, ",
+			`fcdeploy.yaml:15:18: services.svc.functions.fn.layers.0: a layer entry is empty: give the name of a layer declared under layers: or a layer version ARN`,
+		},
+		"an empty layer name": {
+			"layers: [deps, ", `layers: ["", `,
+			`services.svc.functions.fn.layers.0: a layer entry is empty`,
+		},
 		"a malformed layer ARN": {
 			"layers/other/versions/3", "layers/other/v3",
 			`services.svc.functions.fn.layers.1: layer ARN "acs:fc:cn-hangzhou:111111:layers/other/v3" is not of the form`,
