@@ -106,8 +106,10 @@ func (f *funcraftState) event(service, function string, k, v *yaml.Node) *yaml.N
 		} else {
 			set(cfg, "functionParameter", mapping())
 		}
+		// The API spells it enable (the SDKs' LogTriggerConfig, Serverless
+		// Devs); Funcraft sent Enable.
 		en := p("Enable")
-		set(cfg, "Enable", boolean(!(en != nil && en.Value == "false")))
+		set(cfg, "enable", boolean(!(en != nil && en.Value == "false")))
 		if n := get(lc, "Project"); isScalar(n) {
 			arn = "acs:log:${vars.region}:${vars.accountId}:project/" + n.Value
 		}
