@@ -43,7 +43,8 @@ type DesiredFunction struct {
 	Config fc.FunctionInput
 	Code   DesiredCode
 	// Sensitive names the environment variable keys whose values are
-	// secret: masked in output and hashed in plan files.
+	// secret: masked in output and hashed in plan files. Keys whose name
+	// looks secret (fc.IsSecretName) are treated so whether listed or not.
 	Sensitive map[string]bool
 	Triggers  []DesiredTrigger
 	// AsyncConfig is the function's async invoke configuration, nil when

@@ -318,7 +318,7 @@ func (s *serviceDiff) function(df *DesiredFunction) error {
 	lf := s.ls.Functions[df.Name]
 	addr := FunctionAddress(name, df.Name)
 	in := normalizedFunctionInput(df)
-	sensitive := sortedTrue(df.Sensitive)
+	sensitive := df.sensitiveKeys()
 
 	if lf == nil {
 		if df.Code.Checksum == "" && df.Code.OSSObject == "" && !df.Code.Image {
@@ -583,10 +583,19 @@ func isVersionID(q string) bool {
 	return err == nil
 }
 
-func sortedTrue(m map[string]bool) []string {
+// sensitiveKeys lists, sorted, the keys of f's environment whose values
+// are secret: those marked Sensitive and those whose name looks secret.
+// The manifest marks the latter itself; a Desired built by other code may
+// not, and the plan file must not hold its value in clear either way.
+func (f *DesiredFunction) sensitiveKeys() []string {
 	var out []string
-	for k, v := range m {
+	for k, v := range f.Sensitive {
 		if v {
+			out = append(out, k)
+		}
+	}
+	for k := range f.Config.EnvironmentVariables {
+		if !f.Sensitive[k] && fc.IsSecretName(k) {
 			out = append(out, k)
 		}
 	}

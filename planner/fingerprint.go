@@ -21,8 +21,8 @@ func Fingerprint(d *Desired, salt string) string {
 	var secrets []string
 	for _, s := range d.Services {
 		for _, f := range s.Functions {
-			for k, secret := range f.Sensitive {
-				if v, ok := f.Config.EnvironmentVariables[k]; ok && secret {
+			for _, k := range f.sensitiveKeys() {
+				if v, ok := f.Config.EnvironmentVariables[k]; ok {
 					secrets = append(secrets, v)
 				}
 			}
@@ -37,10 +37,19 @@ func Fingerprint(d *Desired, salt string) string {
 		slices.SortFunc(s.Functions, func(a, b DesiredFunction) int { return strings.Compare(a.Name, b.Name) })
 		for j := range s.Functions {
 			f := &s.Functions[j]
+			secret := f.sensitiveKeys()
 			f.Config.EnvironmentVariables = maps.Clone(f.Config.EnvironmentVariables)
-			for k, secret := range f.Sensitive {
-				if v, ok := f.Config.EnvironmentVariables[k]; ok && secret {
+			f.Sensitive = maps.Clone(f.Sensitive)
+			for _, k := range secret {
+				if v, ok := f.Config.EnvironmentVariables[k]; ok {
 					f.Config.EnvironmentVariables[k] = SecretDigest(salt, v)
+				}
+				// Marked or only secret by its name: the same plan.
+				if !f.Sensitive[k] {
+					if f.Sensitive == nil {
+						f.Sensitive = map[string]bool{}
+					}
+					f.Sensitive[k] = true
 				}
 			}
 			f.Triggers = slices.Clone(f.Triggers)

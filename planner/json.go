@@ -212,7 +212,7 @@ func (p *Plan) FillSecrets(d *Desired) error {
 		if !c.redacted {
 			continue
 		}
-		if c.FunctionInput != nil && len(c.Sensitive) > 0 {
+		if c.FunctionInput != nil {
 			df := functions[c.Service+"/"+c.Function]
 			if df == nil {
 				return fmt.Errorf("%s: not in the desired state, so its secrets cannot be restored: run plan again", c.Subject())

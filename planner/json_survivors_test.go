@@ -75,9 +75,8 @@ func TestFillingSecretsShowsTheNewSecretInItsFieldChangeAndNowhereElse(t *testin
 func TestAPlanFileWhoseFunctionDeclaresNoSecretsNeedsNothingFromTheDesiredState(t *testing.T) {
 	d := shopDesired()
 	live := convergedLive(d)
-	// Secret by its name only: its field change is masked, and no
-	// declared secret waits to be filled.
-	d.Services[0].Functions[1].Config.EnvironmentVariables = map[string]string{"API_TOKEN": "t1"}
+	// No secret: nothing waits to be filled.
+	d.Services[0].Functions[1].Config.EnvironmentVariables = map[string]string{"MODE": "t1"}
 	p, err := Diff(d, live, diffOptions())
 	require.NoError(t, err)
 	c := p.Change("function.shop/api")

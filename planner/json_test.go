@@ -233,3 +233,28 @@ func TestAPlanEncodedByValueIsRedactedToo(t *testing.T) {
 	assert.NotContains(t, string(b), "correct horse")
 	assert.Contains(t, string(b), SecretDigest(p.SecretSalt, "correct horse"))
 }
+
+func TestASecretLookingVariableIsHiddenEvenWhenDesiredDoesNotMarkIt(t *testing.T) {
+	// The manifest marks such names itself; a Desired built by other code
+	// may not, and its plan file must not hold the value in clear either.
+	unmarked := shopDesired()
+	unmarked.Services[0].Functions[0].Sensitive = nil
+	unmarked.Services[0].Functions[0].Config.EnvironmentVariables["API_TOKEN"] = "s3cr3t-token"
+	p, err := Diff(unmarked, absentLive(unmarked), diffOptions())
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, WritePlan(&buf, p))
+
+	out := buf.String()
+	assert.NotContains(t, out, "hunter2")
+	assert.NotContains(t, out, "s3cr3t-token")
+	assert.Contains(t, out, SecretDigest(p.SecretSalt, "s3cr3t-token"))
+	assert.Contains(t, out, `"STAGE": "staging"`)
+	assert.Equal(t, []string{"API_TOKEN", "DB_PASSWORD"}, p.Change("function.shop/checkout").Sensitive)
+
+	marked := shopDesired()
+	marked.Services[0].Functions[0].Config.EnvironmentVariables["API_TOKEN"] = "s3cr3t-token"
+	marked.Services[0].Functions[0].Sensitive["API_TOKEN"] = true
+	assert.Equal(t, Fingerprint(marked, "salt"), Fingerprint(unmarked, "salt"),
+		"the fingerprint hashes the secret as a digest, marked or not")
+}
