@@ -207,3 +207,23 @@ func TestALiveStateReadWithoutTheNewKindsIsRefusedForAnyOfThem(t *testing.T) {
 		assert.ErrorContains(t, err, "planner.CurrentAPI", name)
 	}
 }
+
+func TestFunctionsOfEveryServiceWaitForTheLayerVersionThePlanPublishes(t *testing.T) {
+	d := currentDesired()
+	billing := d.Services[0]
+	billing.Name = "billing"
+	billing.Functions = []DesiredFunction{billing.Functions[0]}
+	billing.Aliases = nil
+	billing.Functions[0].Triggers = nil
+	d.Services = append(d.Services, billing)
+	d.Layers[0].Code.Checksum = "888"
+	p, err := Diff(d, currentAbsentLive(d), diffOptions())
+	require.NoError(t, err)
+	for _, addr := range []string{"function.billing/checkout", "function.shop/checkout"} {
+		fn := p.Change(addr)
+		require.NotNil(t, fn, addr)
+		assert.Equal(t, map[int]string{0: "deps"}, fn.FunctionLayers, addr)
+		assert.Contains(t, fn.DependsOn, "layer.deps", addr)
+		plannedBefore(t, p, "layer.deps", addr)
+	}
+}
