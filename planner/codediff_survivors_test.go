@@ -6,6 +6,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -194,4 +196,33 @@ func TestBinaryFilesAreListedWithoutADiffEvenWhenTheOtherSideIsText(t *testing.T
 		assert.Equal(t, FileModified, files.Files[0].Change, name)
 		assert.Empty(t, files.Files[0].Diff, name)
 	}
+}
+
+// numbered is the lines 1..n, one per line, with the lines named in
+// replaced replaced by their value.
+func numbered(n int, replaced map[int]string) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if v, ok := replaced[i]; ok {
+			b.WriteString(v + "\n")
+		} else {
+			b.WriteString(strconv.Itoa(i) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// The expected hunks are those of diff -U3 on the same files.
+func TestChangesAtMostTwiceTheContextApartShareAHunkAndTheLastOneEndsAfterItsContext(t *testing.T) {
+	// Six unchanged lines between the changes: one hunk, which stops three
+	// lines after the second change although two more lines follow.
+	assert.Equal(t, "@@ -1,13 +1,13 @@\n 1\n 2\n-3\n+three\n 4\n 5\n 6\n 7\n 8\n 9\n-10\n+ten\n 11\n 12\n 13\n",
+		UnifiedDiff(numbered(15, nil), numbered(15, map[int]string{3: "three", 10: "ten"}), 3))
+}
+
+func TestChangesMoreThanTwiceTheContextApartGetAHunkEach(t *testing.T) {
+	// Seven unchanged lines between the changes: two hunks.
+	assert.Equal(t, "@@ -1,6 +1,6 @@\n 1\n 2\n-3\n+three\n 4\n 5\n 6\n"+
+		"@@ -8,7 +8,7 @@\n 8\n 9\n 10\n-11\n+eleven\n 12\n 13\n 14\n",
+		UnifiedDiff(numbered(15, nil), numbered(15, map[int]string{3: "three", 11: "eleven"}), 3))
 }

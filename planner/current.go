@@ -405,24 +405,12 @@ func (c *currentDiff) resolveLayers(services []DesiredService) ([]DesiredService
 	return services, nil
 }
 
-// service plans the tags, async configs and provision configs of one
-// declared service, after its own diff.
-func (c *currentDiff) service(sd *serviceDiff) error {
-	ds, ls := sd.ds, sd.ls
-	name := ds.Name
-	var out []Change
-	add := func(ch Change) {
-		out = append(out, ch)
-		sd.has[ch.Address] = true
-	}
-	if sd.has == nil {
-		sd.has = map[string]bool{}
-	}
-	// Functions using a layer this plan publishes: after it, with the
-	// ARN filled in at apply time.
+// layerFunctions makes every function change using a layer this plan
+// publishes go after it, with the ARN filled in at apply time.
+func (c *currentDiff) layerFunctions() {
 	for i := range c.plan.Changes {
 		ch := &c.plan.Changes[i]
-		if ch.Kind != KindFunction || ch.Service != name || ch.FunctionInput == nil {
+		if ch.Kind != KindFunction || ch.FunctionInput == nil {
 			continue
 		}
 		for k, ref := range ch.FunctionInput.Layers {
@@ -444,7 +432,21 @@ func (c *currentDiff) service(sd *serviceDiff) error {
 			}
 		}
 	}
+}
 
+// service plans the tags, async configs and provision configs of one
+// declared service, after its own diff.
+func (c *currentDiff) service(sd *serviceDiff) error {
+	ds, ls := sd.ds, sd.ls
+	name := ds.Name
+	var out []Change
+	add := func(ch Change) {
+		out = append(out, ch)
+		sd.has[ch.Address] = true
+	}
+	if sd.has == nil {
+		sd.has = map[string]bool{}
+	}
 	// Tags.
 	if ds.Managed && c.live.Current {
 		want := maps.Clone(ds.Tags)

@@ -77,6 +77,7 @@ func Diff(d *Desired, live *Live, opt Options) (*Plan, error) {
 		}
 		declaredServices[ds.Name] = true
 	}
+	cur.layerFunctions()
 	if err := cur.customDomains(declaredServices); err != nil {
 		return nil, err
 	}
@@ -242,11 +243,10 @@ func (s *serviceDiff) run() error {
 
 	// Triggers, now that alias changes are known.
 	for _, tc := range triggerChanges {
-		q := ""
-		if tc.TriggerInput != nil && tc.TriggerInput.Qualifier != nil {
-			q = *tc.TriggerInput.Qualifier
-		}
-		if q != "" && q != fc.QualifierLatest && !isVersionID(q) {
+		// triggers gives every change its input with the qualifier set,
+		// LATEST when the manifest names none.
+		q := *tc.TriggerInput.Qualifier
+		if q != fc.QualifierLatest && !isVersionID(q) {
 			if !declaredAliases[q] && s.ls.Aliases[q] == nil {
 				return fmt.Errorf("trigger %s/%s/%s: qualifier %q names no alias of service %s and is not a version id", name, tc.Function, tc.Name, q, name)
 			}
