@@ -44,6 +44,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,7 +95,7 @@ func main() {
 		todo, err = readReport(*reportPath, *notCovered)
 	}
 	if err == nil {
-		err = run(todo, *pkg, *timeout, max(*workers, 1))
+		err = run(dedupe(todo), *pkg, *timeout, max(*workers, 1))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "recheck:", err)
@@ -129,6 +130,26 @@ func readReport(path string, notCovered bool) ([]*mutant, error) {
 		}
 	}
 	return todo, nil
+}
+
+// dedupe drops the INVERT_NEGATIVES mutants that gremlins lists at the
+// position of an ARITHMETIC_BASE one: v0.6.0 lists INVERT_NEGATIVES at
+// binary minus signs too, and both turn that `-` into `+`, so counting
+// both would count one mutant twice.
+func dedupe(todo []*mutant) []*mutant {
+	type at struct {
+		file         string
+		line, column int
+	}
+	arithmetic := map[at]bool{}
+	for _, m := range todo {
+		if m.typ == "ARITHMETIC_BASE" {
+			arithmetic[at{m.file, m.line, m.column}] = true
+		}
+	}
+	return slices.DeleteFunc(todo, func(m *mutant) bool {
+		return m.typ == "INVERT_NEGATIVES" && arithmetic[at{m.file, m.line, m.column}]
+	})
 }
 
 var livedLine = regexp.MustCompile(`LIVED ([A-Z_]+) at ([^ :]+\.go):(\d+):(\d+)`)
