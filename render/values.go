@@ -96,11 +96,12 @@ func lineDiff(before, after string) []string {
 		case diffmatchpatch.DiffDelete:
 			prefix = "- "
 		}
-		text := strings.TrimSuffix(d.Text, "\n")
-		if text == "" && d.Text == "" {
+		// go-diff emits no empty chunk today; one would print a stray "+ "
+		// line. A chunk that is one blank line ("\n") is kept: it is a line.
+		if d.Text == "" {
 			continue
 		}
-		for _, line := range strings.Split(text, "\n") {
+		for _, line := range strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n") {
 			out = append(out, prefix+line)
 		}
 	}

@@ -256,9 +256,11 @@ func Run(ctx context.Context, api API, spec Spec, opt Options) (*Result, error) 
 		}
 	}
 	// Every step passed: drop the marker, keeping the user's description.
-	final, err := r.write(ctx, len(r.m.Steps), fc.AliasInput{Description: &r.user}, func(a *fc.Alias) bool {
-		return a.Description == r.user && a.VersionID == r.m.To && len(nonZero(a.AdditionalVersionWeight)) == 0
-	})
+	// The input names the whole alias (as the last step left it), so that a
+	// read-back that differs is described against what was expected.
+	to := r.m.To
+	done := fc.AliasInput{VersionID: &to, Description: &r.user, AdditionalVersionWeight: map[string]float64{}}
+	final, err := r.write(ctx, len(r.m.Steps), done, func(a *fc.Alias) bool { return r.matches(a, done) })
 	if err != nil {
 		return nil, err
 	}
@@ -427,12 +429,9 @@ func (r *run) write(ctx context.Context, n int, in fc.AliasInput, ok func(*fc.Al
 	}
 }
 
-func (r *run) percent(n int) int {
-	if n >= 1 && n <= len(r.m.Steps) {
-		return r.m.Steps[n-1]
-	}
-	return 0
-}
+// percent is the traffic on To at step n, 1-based: every caller names a
+// step of the rollout (a stop before the first step has its own message).
+func (r *run) percent(n int) int { return r.m.Steps[n-1] }
 
 // interrupted leaves the alias as it is, marker included, so that the
 // rollout can be resumed or undone, and says where the traffic stands.

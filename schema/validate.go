@@ -176,12 +176,31 @@ func (t *translator) walk(e *jsonschema.ValidationError) {
 
 var quotedRE = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 
+// quotedNames are the names a jsonschema message quotes, unescaped. It
+// writes them as Go's %q would, but between single quotes, with \' for a
+// quote and " left bare: "it's" arrives as 'it\'s' and a\b as 'a\\b'.
+func quotedNames(msg string) []string {
+	var names []string
+	for _, m := range quotedRE.FindAllStringSubmatch(msg, -1) {
+		name, err := strconv.Unquote(`"` + toGoQuoted.Replace(m[1]) + `"`)
+		if err != nil {
+			name = m[1] // not quoted as above: keep the text as it is
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// toGoQuoted turns the inside of a jsonschema quote into that of a Go one.
+// A backslash pair is matched first: in \\\' only the last two are a quote.
+var toGoQuoted = strings.NewReplacer(`\\`, `\\`, `\'`, `'`, `"`, `\"`)
+
 func (t *translator) leaf(e *jsonschema.ValidationError, kw string) {
 	sub := lookup(parentOf(e.AbsoluteKeywordLocation))
 	switch kw {
 	case "required":
-		for _, m := range quotedRE.FindAllStringSubmatch(e.Message, -1) {
-			t.add(e, "", fmt.Sprintf("missing required field %q", m[1]))
+		for _, name := range quotedNames(e.Message) {
+			t.add(e, "", fmt.Sprintf("missing required field %q", name))
 		}
 		return
 	case "additionalProperties":
@@ -192,14 +211,14 @@ func (t *translator) leaf(e *jsonschema.ValidationError, kw string) {
 			}
 		}
 		slices.Sort(allowed)
-		for _, m := range quotedRE.FindAllStringSubmatch(e.Message, -1) {
-			msg := fmt.Sprintf("unknown field %q", m[1])
-			if s := manifest.DidYouMean(m[1], allowed); s != "" {
+		for _, name := range quotedNames(e.Message) {
+			msg := fmt.Sprintf("unknown field %q", name)
+			if s := manifest.DidYouMean(name, allowed); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			} else if len(allowed) > 0 {
 				msg += "; allowed here: " + strings.Join(allowed, ", ")
 			}
-			t.add(e, m[1], msg)
+			t.add(e, name, msg)
 		}
 		return
 	}
@@ -254,9 +273,6 @@ func (t *translator) add(e *jsonschema.ValidationError, child, msg string) {
 	if (kw == "required" || child != "") && key != nil {
 		at = key
 	}
-	if child == "" && kw == "required" && key == nil {
-		at = value
-	}
 	t.addAt(at, pathOf(loc), msg)
 }
 
@@ -272,16 +288,14 @@ func (t *translator) locate(instance string) (key, value *yaml.Node) {
 	if t.index == nil {
 		t.buildIndex()
 	}
-	toks := tokens(instance)
-	// The deepest existing node, as Document.Locate would find it.
-	for i := len(toks); i >= 0; i-- {
-		p := ""
-		for _, tok := range toks[:i] {
-			p += "\x00" + tok
-		}
-		if kv, ok := t.index[p]; ok {
-			return kv[0], kv[1]
-		}
+	// The instance is a node of the tree the index holds: the schema
+	// checked the value built from it, and quoted names are unescaped.
+	p := ""
+	for _, tok := range tokens(instance) {
+		p += "\x00" + tok
+	}
+	if kv, ok := t.index[p]; ok {
+		return kv[0], kv[1]
 	}
 	return nil, t.doc.Root
 }
