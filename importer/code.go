@@ -48,7 +48,11 @@ func (im *importer) code(ctx context.Context, service string, f *fc.Function, di
 // (absolute paths, "..", symlinks pointing out) are refused, and so is a
 // zip that unpacks to more than 1 GiB; regular files keep their executable
 // bit.
-func Unzip(data []byte, dir string) error {
+func Unzip(data []byte, dir string) error { return unzip(data, dir, maxUnpacked) }
+
+// unzip is Unzip with the bound on unpacked bytes as a parameter, so that
+// tests can reach it without writing a gigabyte.
+func unzip(data []byte, dir string, limit int64) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return fmt.Errorf("not a zip: %w", err)
@@ -113,7 +117,7 @@ func Unzip(data []byte, dir string) error {
 			rc.Close()
 			return err
 		}
-		n, err := io.Copy(out, io.LimitReader(rc, maxUnpacked-total+1))
+		n, err := io.Copy(out, io.LimitReader(rc, limit-total+1))
 		rc.Close()
 		if cerr := out.Close(); err == nil {
 			err = cerr
@@ -122,8 +126,8 @@ func Unzip(data []byte, dir string) error {
 			return err
 		}
 		total += n
-		if total > maxUnpacked {
-			return fmt.Errorf("the code unpacks to more than %d bytes", int64(maxUnpacked))
+		if total > limit {
+			return fmt.Errorf("the code unpacks to more than %d bytes", limit)
 		}
 		if err := os.Chmod(target, perm); err != nil {
 			return err
