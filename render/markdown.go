@@ -144,18 +144,22 @@ func MarkdownWith(w io.Writer, p *planner.Plan, opt MarkdownOptions) error {
 	var left omitted
 	if p.HasChanges() {
 		const header = "| Action | Resource | Details |\n|---|---|---|\n"
+		// A table is written only with at least one row: a header alone
+		// would read as a plan without changes.
+		var rows strings.Builder
 		shown := 0
-		if b.Len()+len(header) < budget {
-			b.WriteString(header)
-			for i := range p.Changes {
-				ch := &p.Changes[i]
-				row := fmt.Sprintf("| %s | `%s` | %s |\n", actionWord(ch.Action), ch.Address, cell(markdownDetails(ch)))
-				if b.Len()+len(row)+1 > budget {
-					break
-				}
-				b.WriteString(row)
-				shown++
+		for i := range p.Changes {
+			ch := &p.Changes[i]
+			row := fmt.Sprintf("| %s | `%s` | %s |\n", actionWord(ch.Action), ch.Address, cell(markdownDetails(ch)))
+			if b.Len()+len(header)+rows.Len()+len(row)+1 > budget {
+				break
 			}
+			rows.WriteString(row)
+			shown++
+		}
+		if shown > 0 {
+			b.WriteString(header)
+			b.WriteString(rows.String())
 			b.WriteString("\n")
 		}
 		left.rows = p.Changes[shown:]

@@ -74,8 +74,11 @@ func TestARowThatEndsTheBudgetExactlyIsShownAndOneByteLessLeavesItOut(t *testing
 	assert.Equal(t, whole[:end]+"\n"+notShown(room, "2 changes (1 update, 1 delete); the field diffs of 1 more change"),
 		markdownWithRoom(t, budgetPlan(), room))
 
+	// Without its first row the table goes whole: a header alone would
+	// read as a plan without changes.
 	md := markdownWithRoom(t, budgetPlan(), end)
 	assert.NotContains(t, md, row)
+	assert.NotContains(t, md, "| Action | Resource | Details |")
 	assert.Contains(t, md, notShown(end, "3 changes (2 update, 1 delete)"))
 }
 
