@@ -145,6 +145,12 @@ services:
 func check(t *testing.T, yaml string) []string {
 	t.Helper()
 	doc, diags := manifest.Parse("fcdeploy.yaml", []byte(yaml))
+	return verdict(t, doc, diags)
+}
+
+// verdict is Check's diagnostics of a document that parsed cleanly.
+func verdict(t *testing.T, doc *manifest.Document, diags []manifest.Diagnostic) []string {
+	t.Helper()
 	require.Empty(t, diags)
 	var out []string
 	for _, d := range Check(doc) {

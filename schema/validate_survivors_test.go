@@ -17,12 +17,7 @@ import (
 func checked(t *testing.T, src string) []string {
 	t.Helper()
 	doc, diags := manifest.ParseProject("x/fcdeploy.yaml", []byte(src))
-	require.Empty(t, diags)
-	var out []string
-	for _, d := range Check(doc) {
-		out = append(out, d.String())
-	}
-	return out
+	return verdict(t, doc, diags)
 }
 
 func TestTheSchemaReportsEveryMissingFieldOfAMappingNotJustTheFirst(t *testing.T) {
