@@ -218,14 +218,22 @@ func TestAKilledRolloutIsResumedAndFinishes(t *testing.T) {
 	assert.Equal(t, userDesc+" [fcdeploy-rollout from=1 to=2 step=2/3 steps=10,50,100 started=2026-11-27T01:00:00Z]", al.Description)
 
 	var resumed []int
-	second := func(_ context.Context, s rollout.Step) error { resumed = append(resumed, s.Index); return nil }
+	judged := map[int]string{} // what each check saw: version and split
+	second := func(_ context.Context, s rollout.Step) error {
+		resumed = append(resumed, s.Index)
+		al := f.alias()
+		judged[s.Index] = fmt.Sprint(al.VersionID, " ", nonZero(al.AdditionalVersionWeight))
+		return nil
+	}
 	s := spec(second)
 	s.Resume = true
 	res, err := rollout.Run(context.Background(), f.api, s, f.options(nil))
 	require.NoError(t, err)
 	assert.True(t, res.Resumed)
-	// Step 2 was never judged healthy, so it is checked again.
+	// Step 2 was never judged healthy, so it is checked again, on the
+	// split it had; step 3 is set before it is judged.
 	assert.Equal(t, []int{2, 3}, resumed)
+	assert.Equal(t, map[int]string{2: "1 map[2:0.5]", 3: "2 map[]"}, judged)
 	f.assertOn("2")
 }
 
