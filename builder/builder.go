@@ -350,12 +350,6 @@ func (b *Builder) run(ctx context.Context, spec Spec, st step, files []srcFile, 
 	if err := stage(files, src); err != nil {
 		return fmt.Errorf("code directory %s: staging a copy: %w", spec.Dir, err)
 	}
-	if spec.Recipe == RecipeGo {
-		bin, _ := spec.goBinary()
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(tmp, "out", bin)), 0o755); err != nil {
-			return err
-		}
-	}
 	cmd := exec.CommandContext(ctx, st.argv[0], st.argv[1:]...)
 	cmd.Dir = src
 	cmd.Env = append(slices.Clone(b.opt.Env), st.env...)
@@ -364,8 +358,8 @@ func (b *Builder) run(ctx context.Context, spec Spec, st step, files []srcFile, 
 	if err := cmd.Run(); err != nil {
 		e := &Error{Dir: spec.Dir, Command: res.Command, ExitCode: -1, Tail: tail.lines(), Err: err}
 		var ee *exec.ExitError
-		if errors.As(err, &ee) && ee.ExitCode() >= 0 {
-			e.ExitCode = ee.ExitCode()
+		if errors.As(err, &ee) {
+			e.ExitCode = ee.ExitCode() // -1 when a signal ended it
 		}
 		if ctx.Err() != nil {
 			e.Err, e.ExitCode = ctx.Err(), -1

@@ -55,6 +55,8 @@ func (s Spec) plan() step {
 		return step{argv: []string{"npm", "ci", "--omit=dev", "--no-audit", "--no-fund"}, outDir: "src"}
 	case RecipeGo:
 		bin, _ := s.goBinary()
+		// go build makes the directories of its -o target (a go1 handler
+		// such as bin/main), so out/ is not made here.
 		return step{
 			argv:   []string{"go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-buildid=", "-o", "../out/" + bin, s.GoPackage},
 			env:    []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GOAMD64=v1", "GOWORK=off"},

@@ -15,8 +15,9 @@ import (
 	"github.com/fcdeploy/fcdeploy/packager"
 )
 
-// maxFiles bounds a staged tree, as the packager bounds a zipped one.
-const maxFiles = 500_000
+// maxFiles bounds a staged tree, as the packager bounds a zipped one (a
+// variable so that a test can reach it with a few files).
+var maxFiles = 500_000
 
 // srcFile is one file of a code directory that a build reads.
 type srcFile struct {
