@@ -102,11 +102,12 @@ func parseFile(path, display string) (*yaml.Node, error) {
 	}
 	root := resolve(&doc)
 	if root == nil || root.Kind != yaml.MappingNode {
-		line := 1
+		// An empty file has no node, so no position: its first line.
+		line, col := 1, 1
 		if root != nil {
-			line = root.Line
+			line, col = max(root.Line, 1), max(root.Column, 1)
 		}
-		return nil, &PositionError{File: display, Line: line, Column: 1, Msg: notAProject}
+		return nil, &PositionError{File: display, Line: line, Column: col, Msg: notAProject}
 	}
 	return root, nil
 }

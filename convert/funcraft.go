@@ -159,6 +159,9 @@ func (f *funcraftState) customDomain(k, v *yaml.Node) {
 
 var nameCleanRE = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
+// nameStartRE is how a manifest name starts (a letter or an underscore).
+var nameStartRE = regexp.MustCompile(`^[A-Za-z_]`)
+
 // projectName makes a valid project name of s (a directory's name).
 func projectName(s string) string {
 	s = nameCleanRE.ReplaceAllString(s, "-")
@@ -166,7 +169,7 @@ func projectName(s string) string {
 	if s == "" {
 		return "converted"
 	}
-	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_') {
+	if !nameStartRE.MatchString(s) {
 		s = "p-" + s
 	}
 	return s
@@ -450,7 +453,7 @@ func (f *funcraftState) ignoreFile(codeDir, runtime string, at *yaml.Node, where
 		return
 	}
 	rel, err := filepath.Rel(f.dir, codeDir)
-	if err != nil || strings.HasPrefix(rel, "..") {
+	if err != nil || !filepath.IsLocal(rel) {
 		rel = ""
 		f.leftOut(at, where+": the code is outside the template's directory", "copy the .funignore patterns that apply to it into its .fcignore")
 	}
@@ -581,11 +584,8 @@ func withGlobals(props, globals *yaml.Node) *yaml.Node {
 				}
 			})
 			env.Content = append(env.Content, own.Content...)
-			for i := 0; i+1 < len(out.Content); i += 2 {
-				if out.Content[i].Value == k.Value {
-					out.Content[i+1] = env
-				}
-			}
+			// In place, keeping the key's position.
+			out.Content[keyIndex(out, k.Value)+1] = env
 		}
 	})
 	return out

@@ -32,37 +32,39 @@ func seq(items ...*yaml.Node) *yaml.Node {
 func set(m *yaml.Node, key string, v *yaml.Node) {
 	k := str(key)
 	k.HeadComment, v.HeadComment = v.HeadComment, ""
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			m.Content[i], m.Content[i+1] = k, v
-			return
-		}
+	if i := keyIndex(m, key); i >= 0 {
+		m.Content[i], m.Content[i+1] = k, v
+		return
 	}
 	m.Content = append(m.Content, k, v)
 }
 
-// get returns the value of key in mapping m, or nil.
-func get(m *yaml.Node, key string) *yaml.Node {
+// keyIndex is the index in mapping m's content of the key node of key, or
+// -1 when m is not a mapping or has no such key.
+func keyIndex(m *yaml.Node, key string) int {
 	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
+		return -1
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return m.Content[i+1]
+			return i
 		}
+	}
+	return -1
+}
+
+// get returns the value of key in mapping m, or nil.
+func get(m *yaml.Node, key string) *yaml.Node {
+	if i := keyIndex(m, key); i >= 0 {
+		return m.Content[i+1]
 	}
 	return nil
 }
 
 // keyNode returns the key node of key in mapping m (for its position), or nil.
 func keyNode(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i]
-		}
+	if i := keyIndex(m, key); i >= 0 {
+		return m.Content[i]
 	}
 	return nil
 }

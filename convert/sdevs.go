@@ -326,7 +326,9 @@ func (s *sdState) entry(k, v *yaml.Node) {
 	props := resolve(get(v, "props"))
 	where := "services." + k.Value + ".props"
 	if r := get(props, "region"); r != nil {
-		if cv, ok := s.value(r, where+".region"); ok && isScalar(cv) {
+		if cv, ok := s.value(r, where+".region"); ok && !isScalar(cv) {
+			s.leftOut(r, where+".region is not a single value", "write the region's id, such as cn-hangzhou")
+		} else if ok {
 			if strings.Contains(cv.Value, "${") {
 				if vv := get(s.f.vars, strings.TrimSuffix(strings.TrimPrefix(cv.Value, "${vars."), "}")); isScalar(vv) {
 					cv = vv
