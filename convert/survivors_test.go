@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -450,4 +451,39 @@ func TestARegionThatIsNotASingleValueIsReported(t *testing.T) {
 		"1: access default of environment default",
 	}, whats(res), "a region that is no value is reported once")
 	assert.Equal(t, map[string]any{"region": "cn-hangzhou"}, manifestOf(t, res)["environments"].(map[string]any)["default"])
+}
+
+func TestAFunctionsOwnLibraryPathComesBeforeTheOnesFuncraftAdds(t *testing.T) {
+	_, m, _ := convertFuncraft(t, `Resources:
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    fn:
+      Type: 'Aliyun::Serverless::Function'
+      Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code, EnvironmentVariables: {LD_LIBRARY_PATH: /opt/lib, STAGE: prod}}
+`)
+	env := function(m, "svc", "fn")["environmentVariables"].(map[string]any)
+	assert.Equal(t, "/opt/lib:/code/.fun/root/usr/local/lib", env["LD_LIBRARY_PATH"].(string)[:len("/opt/lib:/code/.fun/root/usr/local/lib")])
+	assert.Equal(t, []string{"LD_LIBRARY_PATH", "NODE_PATH", "PATH", "PYTHONUSERBASE", "STAGE"}, sortedKeys(env), "each once")
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := keys(m)
+	slices.Sort(out)
+	return out
+}
+
+func TestACertificateIsReportedWhereverItStandsInTheDomain(t *testing.T) {
+	_, _, report := convertFuncraft(t, `Resources:
+  web:
+    Type: 'Aliyun::Serverless::CustomDomain'
+    Properties:
+      CertConfig: {CertName: c}
+      DomainName: web.example.com
+      Protocol: HTTP
+      RouteConfig: {Routes: {'/*': {ServiceName: svc, FunctionName: fn}}}
+  svc:
+    Type: 'Aliyun::Serverless::Service'
+    fn: {Type: 'Aliyun::Serverless::Function', Properties: {Handler: index.handler, Runtime: python3, CodeUri: ./code}}
+`)
+	assert.Equal(t, []string{"7: custom domain web.example.com: CertConfig"}, report)
 }
