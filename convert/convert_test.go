@@ -74,7 +74,7 @@ func TestFuncraftEventsBecomeTriggersAsFuncraftDeploysThem(t *testing.T) {
 	assert.Equal(t, "acs:log:${vars.region}:${vars.accountId}:project/p", logs["sourceArn"])
 	assert.Equal(t, map[string]any{
 		"sourceConfig": map[string]any{"logstore": "src"}, "jobConfig": map[string]any{"maxRetryTime": 1, "triggerInterval": 30},
-		"logConfig": map[string]any{"project": "p", "logstore": "dst"}, "functionParameter": map[string]any{}, "enable": true,
+		"logConfig": map[string]any{"project": "p", "logstore": "dst"}, "functionParameter": map[string]any{}, "Enable": true,
 	}, logs["config"])
 	topic := trig["topic"].(map[string]any)
 	assert.Equal(t, "acs:mns:cn-beijing:${vars.accountId}:/topics/t", topic["sourceArn"])

@@ -106,10 +106,12 @@ func (f *funcraftState) event(service, function string, k, v *yaml.Node) *yaml.N
 		} else {
 			set(cfg, "functionParameter", mapping())
 		}
-		// The API spells it enable (the SDKs' LogTriggerConfig, Serverless
-		// Devs); Funcraft sent Enable.
+		// Funcraft deploys a log trigger's config with Enable, capital E
+		// (the SDKs spell it enable): the converted manifest keeps what
+		// the estate holds, so that its first plan changes nothing
+		// (compat's TestFuncraftEstateImportsAndConvertsToTheSameEstate).
 		en := p("Enable")
-		set(cfg, "enable", boolean(!(en != nil && en.Value == "false")))
+		set(cfg, "Enable", boolean(!(en != nil && en.Value == "false")))
 		if n := get(lc, "Project"); isScalar(n) {
 			arn = "acs:log:${vars.region}:${vars.accountId}:project/" + n.Value
 		}

@@ -324,7 +324,8 @@ func TestTheLowerCaseQualifierIsReadForOSSEventsOnly(t *testing.T) {
 func TestALogEventIsEnabledUnlessItsEnableIsFalse(t *testing.T) {
 	for enable, want := range map[string]bool{"": true, ", Enable: true": true, ", Enable: false": false} {
 		trig, _ := triggerOf(t, "{Type: Log, Properties: {LogConfig: {Project: p, Logstore: l}, InvocationRole: r"+enable+"}}")
-		assert.Equal(t, want, trig["config"].(map[string]any)["enable"], "%q", enable)
+		// Enable, as Funcraft deploys it: see convert/events.go.
+		assert.Equal(t, want, trig["config"].(map[string]any)["Enable"], "%q", enable)
 	}
 }
 
