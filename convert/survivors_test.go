@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -181,15 +182,7 @@ func TestAResourceInAServiceThatIsNotAFunctionIsReportedNotConverted(t *testing.
 		"7: service svc: queue is not an Aliyun::Serverless::Function",
 		"8: service svc: bare is not an Aliyun::Serverless::Function",
 	}, report)
-	assert.Equal(t, []string{"fn"}, keys(m["services"].(map[string]any)["svc"].(map[string]any)["functions"].(map[string]any)))
-}
-
-func keys(m map[string]any) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
+	assert.Equal(t, []string{"fn"}, slices.Sorted(maps.Keys(m["services"].(map[string]any)["svc"].(map[string]any)["functions"].(map[string]any))))
 }
 
 func TestACustomContainerHasNoCodeAndAFunctionWithoutCodeUriConvertsWithoutCode(t *testing.T) {
@@ -464,13 +457,7 @@ func TestAFunctionsOwnLibraryPathComesBeforeTheOnesFuncraftAdds(t *testing.T) {
 `)
 	env := function(m, "svc", "fn")["environmentVariables"].(map[string]any)
 	assert.Equal(t, "/opt/lib:/code/.fun/root/usr/local/lib", env["LD_LIBRARY_PATH"].(string)[:len("/opt/lib:/code/.fun/root/usr/local/lib")])
-	assert.Equal(t, []string{"LD_LIBRARY_PATH", "NODE_PATH", "PATH", "PYTHONUSERBASE", "STAGE"}, sortedKeys(env), "each once")
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := keys(m)
-	slices.Sort(out)
-	return out
+	assert.Equal(t, []string{"LD_LIBRARY_PATH", "NODE_PATH", "PATH", "PYTHONUSERBASE", "STAGE"}, slices.Sorted(maps.Keys(env)), "each once")
 }
 
 func TestACertificateIsReportedWhereverItStandsInTheDomain(t *testing.T) {
