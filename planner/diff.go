@@ -595,12 +595,19 @@ func (f *DesiredFunction) sensitiveKeys() []string {
 		}
 	}
 	for k := range f.Config.EnvironmentVariables {
-		if !f.Sensitive[k] && fc.IsSecretName(k) {
+		if !f.Sensitive[k] && isSecretKey(f.Sensitive, k) {
 			out = append(out, k)
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// isSecretKey says whether environment variable k holds a secret: marked
+// so, or named like one. The plan's field changes and its file agree by
+// both asking here.
+func isSecretKey(marked map[string]bool, k string) bool {
+	return marked[k] || fc.IsSecretName(k)
 }
 
 // sortByDependencies orders changes so that each comes after the changes it

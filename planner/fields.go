@@ -95,7 +95,7 @@ func (w *differ) walk(path []string, before, after any) {
 		return
 	}
 	key := path[len(path)-1]
-	sensitive := flags.Sensitive || (flags.SecretNames && len(path) > 1 && (w.secret[key] || fc.IsSecretName(key)))
+	sensitive := flags.Sensitive || (flags.SecretNames && len(path) > 1 && isSecretKey(w.secret, key))
 	w.out.changes = append(w.out.changes, FieldChange{Path: strings.Join(path, "."), Before: before, After: after, Sensitive: sensitive})
 	if flags.Immutable && !w.create {
 		w.out.immutable = append(w.out.immutable, strings.Join(path, "."))
